@@ -1,0 +1,66 @@
+// Dispatcher of the masked k-means op: registers the schema with torch,
+// checks inputs once, and routes to the backend of the points' device.
+#include <torch/extension.h>
+#include <torch/library.h>
+
+#include "masked_kmeans.h"
+
+namespace mmpartdistill {
+
+namespace {
+
+void check_packed(const at::Tensor& points, const at::Tensor& offsets) {
+  TORCH_CHECK(points.dim() == 2, "points must be [N, D], got ", points.sizes());
+  TORCH_CHECK(points.scalar_type() == at::kFloat, "points must be float32 here, got ",
+              points.scalar_type());
+  TORCH_CHECK(points.is_contiguous(), "points must be contiguous");
+  TORCH_CHECK(offsets.dim() == 1 && offsets.size(0) >= 1, "offsets must be [B+1], got ",
+              offsets.sizes());
+  TORCH_CHECK(offsets.scalar_type() == at::kLong, "offsets must be int64, got ",
+              offsets.scalar_type());
+  TORCH_CHECK(offsets.is_contiguous(), "offsets must be contiguous");
+  TORCH_CHECK(offsets.device() == points.device(), "offsets are on ", offsets.device(),
+              " but points are on ", points.device());
+}
+
+at::Tensor kmeanspp_init(const at::Tensor& points, const at::Tensor& offsets, int64_t k,
+                         int64_t seed) {
+  check_packed(points, offsets);
+  TORCH_CHECK(k >= 1, "k must be >= 1, got ", k);
+  return kmeanspp_init_cpu(points, offsets, k, seed);
+}
+
+std::tuple<at::Tensor, at::Tensor, at::Tensor> masked_kmeans(
+    const at::Tensor& points, const at::Tensor& offsets, const at::Tensor& init_centroids,
+    int64_t iters, int64_t metric, bool normalize_centroids) {
+  check_packed(points, offsets);
+  TORCH_CHECK(init_centroids.dim() == 3 && init_centroids.size(0) == offsets.size(0) - 1 &&
+                  init_centroids.size(2) == points.size(1),
+              "init_centroids must be [B, k, D] = [", offsets.size(0) - 1, ", k, ",
+              points.size(1), "], got ", init_centroids.sizes());
+  TORCH_CHECK(init_centroids.scalar_type() == at::kFloat && init_centroids.is_contiguous(),
+              "init_centroids must be contiguous float32");
+  TORCH_CHECK(metric == 0 || metric == 1, "metric must be 0 (l2) or 1 (dot), got ", metric);
+  TORCH_CHECK(iters >= 0, "iters must be >= 0, got ", iters);
+  return masked_kmeans_cpu(points, offsets, init_centroids, iters, metric, normalize_centroids);
+}
+
+}  // namespace
+
+TORCH_LIBRARY(mmpartdistill, m) {
+  m.def("kmeanspp_init(Tensor points, Tensor offsets, int k, int seed) -> Tensor");
+  m.def(
+      "masked_kmeans(Tensor points, Tensor offsets, Tensor init_centroids, int iters, "
+      "int metric, bool normalize_centroids) -> (Tensor, Tensor, Tensor)");
+}
+
+TORCH_LIBRARY_IMPL(mmpartdistill, CPU, m) {
+  m.impl("kmeanspp_init", &kmeanspp_init);
+  m.impl("masked_kmeans", &masked_kmeans);
+}
+
+}  // namespace mmpartdistill
+
+// The module itself exports nothing: importing it loads the library, whose
+// static initialisers register the ops under torch.ops.mmpartdistill.
+PYBIND11_MODULE(TORCH_EXTENSION_NAME, m) {}

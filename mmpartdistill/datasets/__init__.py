@@ -1,0 +1,9 @@
+from .coco_rle import decode_segmentation, encode_mask, mask_to_coco_fields
+from .objects_dataset import ObjectsDataset
+from .objects_file import AnnotationFormatError, ObjectsFile
+from .synthetic import OBJECT_CLASSES, make_synthetic_parts
+
+__all__ = [
+    'AnnotationFormatError', 'OBJECT_CLASSES', 'ObjectsDataset', 'ObjectsFile',
+    'decode_segmentation', 'encode_mask', 'make_synthetic_parts', 'mask_to_coco_fields'
+]

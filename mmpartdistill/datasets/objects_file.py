@@ -1,0 +1,94 @@
+"""Reading and checking COCO-style annotation files of the objects + parts format."""
+import json
+import os.path as osp
+from dataclasses import dataclass, field
+from typing import Dict, List
+
+import numpy as np
+
+from .coco_rle import decode_segmentation
+
+
+class AnnotationFormatError(ValueError):
+    """An annotation file breaks the format; the message names file and record."""
+
+
+def read_coco_json(path: str) -> dict:
+    """Load a COCO-style JSON and check its top-level lists and image records."""
+    if not osp.isfile(path):
+        raise AnnotationFormatError(f'{path}: annotation file not found')
+    try:
+        with open(path) as f:
+            data = json.load(f)
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise AnnotationFormatError(f'{path}: not valid JSON ({e})') from None
+    if not isinstance(data, dict):
+        raise AnnotationFormatError(f'{path}: top level must be an object, got {type(data).__name__}')
+    for key in ('images', 'annotations', 'categories'):
+        if not isinstance(data.get(key), list):
+            raise AnnotationFormatError(f'{path}: missing list field "{key}"')
+    seen = set()
+    for image in data['images']:
+        for key in ('id', 'width', 'height', 'file_name'):
+            if key not in image:
+                raise AnnotationFormatError(f'{path}: image {image.get("id", image)} lacks "{key}"')
+        if image['id'] in seen:
+            raise AnnotationFormatError(f'{path}: image id {image["id"]} appears twice')
+        seen.add(image['id'])
+    return data
+
+
+def check_annotations(path: str, data: dict, images: Dict[int, dict],
+                      categories: Dict[int, dict]) -> Dict[int, dict]:
+    """Index annotations by id after checking ids, references and masks."""
+    annotations = {}
+    for ann in data['annotations']:
+        ann_id = ann.get('id')
+        if ann_id is None:
+            raise AnnotationFormatError(f'{path}: an annotation has no "id": {str(ann)[:80]}')
+        if ann_id in annotations:
+            raise AnnotationFormatError(f'{path}: annotation id {ann_id} appears twice')
+        if ann.get('image_id') not in images:
+            raise AnnotationFormatError(
+                f'{path}: annotation {ann_id} has image_id {ann.get("image_id")}, not in "images"')
+        if ann.get('category_id') not in categories:
+            raise AnnotationFormatError(f'{path}: annotation {ann_id} has unknown category_id '
+                                        f'{ann.get("category_id")}')
+        segmentation = ann.get('segmentation')
+        if not segmentation or (isinstance(segmentation, dict) and 'counts' not in segmentation):
+            raise AnnotationFormatError(f'{path}: annotation {ann_id} has no segmentation')
+        if ann.get('area', 1) <= 0:
+            raise AnnotationFormatError(f'{path}: annotation {ann_id} has an empty mask (area 0)')
+        annotations[ann_id] = ann
+    return annotations
+
+
+@dataclass
+class ObjectsFile:
+    """An objects file: images, object classes and object masks, indexed by id."""
+    path: str
+    images: Dict[int, dict]
+    categories: Dict[int, dict]
+    objects: Dict[int, dict]
+    objects_by_image: Dict[int, List[int]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: str) -> 'ObjectsFile':
+        data = read_coco_json(path)
+        images = {img['id']: img for img in data['images']}
+        categories = {}
+        for cat in data['categories']:
+            if 'id' not in cat or 'name' not in cat:
+                raise AnnotationFormatError(f'{path}: category {cat} needs "id" and "name"')
+            categories[cat['id']] = cat
+        objects = check_annotations(path, data, images, categories)
+        by_image: Dict[int, List[int]] = {img_id: [] for img_id in images}
+        for obj_id, obj in objects.items():
+            by_image[obj['image_id']].append(obj_id)
+        return cls(path, images, categories, objects, by_image)
+
+    def mask(self, object_id: int) -> np.ndarray:
+        """Binary ``[H, W]`` mask of an object."""
+        obj = self.objects[object_id]
+        image = self.images[obj['image_id']]
+        return decode_segmentation(obj['segmentation'], image['height'], image['width'])

@@ -1,0 +1,78 @@
+"""The part prediction format: a COCO-results-style JSON list, one record per part.
+
+Record fields: ``image_id``, ``object_id`` (an object of the objects file),
+``category_id`` (its object class), ``part_id`` (cluster index within the
+class), ``score`` and ``segmentation`` (RLE).
+"""
+import json
+import os.path as osp
+from collections import defaultdict
+from typing import Dict, List, Tuple
+
+import numpy as np
+
+from ..datasets.coco_rle import decode_segmentation, encode_mask
+from ..datasets.objects_file import AnnotationFormatError, ObjectsFile
+
+FIELDS = ('image_id', 'object_id', 'category_id', 'part_id', 'score', 'segmentation')
+
+# object id -> [(part id, score, [H, W] mask)]
+PredictionsByObject = Dict[int, List[Tuple[int, float, np.ndarray]]]
+
+
+def load_predictions(path: str, objects: ObjectsFile) -> PredictionsByObject:
+    """Read and check a prediction file against the objects file it refers to."""
+    if not osp.isfile(path):
+        raise AnnotationFormatError(f'{path}: prediction file not found')
+    try:
+        with open(path) as f:
+            records = json.load(f)
+    except json.JSONDecodeError as e:
+        raise AnnotationFormatError(f'{path}: not valid JSON ({e})') from None
+    if not isinstance(records, list):
+        raise AnnotationFormatError(f'{path}: must hold a JSON list of part records')
+    grouped: PredictionsByObject = defaultdict(list)
+    for index, rec in enumerate(records):
+        missing = [key for key in FIELDS if key not in rec]
+        if missing:
+            raise AnnotationFormatError(f'{path}: record {index} lacks {missing}')
+        obj = objects.objects.get(rec['object_id'])
+        if obj is None:
+            raise AnnotationFormatError(f'{path}: record {index} has object_id {rec["object_id"]}, '
+                                        f'which is not an object of {objects.path}')
+        if obj['image_id'] != rec['image_id'] or obj['category_id'] != rec['category_id']:
+            raise AnnotationFormatError(
+                f'{path}: record {index} gives image {rec["image_id"]} / class '
+                f'{rec["category_id"]}, but object {obj["id"]} is in image {obj["image_id"]} '
+                f'with class {obj["category_id"]}')
+        image = objects.images[obj['image_id']]
+        mask = decode_segmentation(rec['segmentation'], image['height'], image['width'])
+        grouped[obj['id']].append((int(rec['part_id']), float(rec['score']), mask))
+    return dict(grouped)
+
+
+def instances_to_predictions(pred_parts) -> PredictionsByObject:
+    """Group a model's ``pred_parts`` by object.
+
+    ``pred_parts`` is an InstanceData, or the dict MMEngine's evaluator makes
+    of one, with ``masks [P, H, W]``, ``scores``, ``part_ids`` and ``object_ids``.
+    """
+    grouped: PredictionsByObject = defaultdict(list)
+    masks = pred_parts.get('masks').cpu().numpy().astype(bool)
+    for mask, score, part_id, obj_id in zip(masks, pred_parts.get('scores').tolist(),
+                                            pred_parts.get('part_ids').tolist(),
+                                            pred_parts.get('object_ids').tolist()):
+        grouped[int(obj_id)].append((int(part_id), float(score), mask))
+    return dict(grouped)
+
+
+def predictions_to_records(predictions: PredictionsByObject, objects: ObjectsFile) -> List[dict]:
+    """Prediction records of the file format, with RLE masks."""
+    records = []
+    for obj_id, parts in predictions.items():
+        obj = objects.objects[obj_id]
+        for part_id, score, mask in parts:
+            records.append(dict(image_id=obj['image_id'], object_id=obj_id,
+                                category_id=obj['category_id'], part_id=part_id, score=score,
+                                segmentation=encode_mask(mask)))
+    return records

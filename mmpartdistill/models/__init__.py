@@ -1,0 +1,3 @@
+from .baselines import AxisBandsBaseline, ColorKMeansBaseline, PartBaseline
+
+__all__ = ['AxisBandsBaseline', 'ColorKMeansBaseline', 'PartBaseline']

@@ -1,0 +1,4 @@
+from .atomic_io import atomic_write_json, atomic_writer
+from .dependencies import check_dependencies
+
+__all__ = ['atomic_write_json', 'atomic_writer', 'check_dependencies']

@@ -1,0 +1,105 @@
+"""Build and install mmpartdistill with its compiled op ``mmpartdistill._ext``.
+
+torch must already be installed, and pip must be told not to isolate the build
+(``pip install --no-build-isolation -e .``): the extension compiles against
+the torch you run, never against a copy pulled into a build sandbox.
+"""
+import glob
+import importlib.util
+import os
+import os.path as osp
+import shutil
+import sys
+
+from setuptools import find_packages, setup
+
+try:
+    import torch
+    from torch.utils.cpp_extension import BuildExtension, CppExtension, CUDAExtension
+except ImportError:
+    sys.exit('mmpartdistill: torch is not importable, so the op in csrc/ cannot be built.\n'
+             'Install torch first (pip install torch==2.13.0), then install this package '
+             'with `pip install --no-build-isolation -e .`.')
+
+HERE = osp.dirname(osp.abspath(__file__))
+
+# Import name -> maintained distribution. A requirement is added only when the
+# import name is missing, so that a compatible upstream mmcv/mmdet already
+# installed is used as is (checked at import time) instead of being shadowed.
+OPENMMLAB_FORKS = {
+    'mmengine': 'onedl-mmengine>=0.10.12',
+    'mmcv': 'onedl-mmcv>=2.3.6',
+    'mmdet': 'onedl-mmdetection>=3.5.1',
+    'mmseg': 'onedl-mmsegmentation>=1.4.2',
+    'mmpretrain': 'onedl-mmpretrain>=1.3.6',
+}
+BASE_REQUIREMENTS = ['numpy', 'pycocotools', 'scipy', 'faiss-cpu']
+
+
+def read_version() -> str:
+    scope: dict = {}
+    with open(osp.join(HERE, 'mmpartdistill', 'version.py')) as f:
+        exec(f.read(), scope)
+    return scope['__version__']
+
+
+def requirements() -> list:
+    missing = [dist for name, dist in OPENMMLAB_FORKS.items()
+               if importlib.util.find_spec(name) is None]
+    return BASE_REQUIREMENTS + missing
+
+
+def make_extension():
+    sources = sorted(glob.glob('csrc/*.cpp') + glob.glob('csrc/cpu/*.cpp'))
+    cuda_sources = sorted(glob.glob('csrc/cuda/*.cu') + glob.glob('csrc/cuda/*.cpp'))
+    extra = {'cxx': ['-O3']}
+    want_cuda = torch.cuda.is_available() or os.getenv('FORCE_CUDA', '0') == '1'
+    if want_cuda and cuda_sources:
+        extra['nvcc'] = ['-O3', '-DWITH_CUDA']
+        extra['cxx'].append('-DWITH_CUDA')
+        return CUDAExtension('mmpartdistill._ext', sources + cuda_sources,
+                             extra_compile_args=extra)
+    return CppExtension('mmpartdistill._ext', sources, extra_compile_args=extra)
+
+
+def add_mim_extension() -> None:
+    """Expose configs/ and tools/ as mmpartdistill/.mim/ for `mim train`.
+
+    An editable install links them (mim then also finds them from the repo
+    root); a wheel build copies them into the package.
+    """
+    mim_root = osp.join(HERE, 'mmpartdistill', '.mim')
+    os.makedirs(mim_root, exist_ok=True)
+    copy = any(cmd in sys.argv for cmd in ('bdist_wheel', 'sdist'))
+    for name in ('configs', 'tools'):
+        src, dst = osp.join(HERE, name), osp.join(mim_root, name)
+        if osp.islink(dst) or osp.isfile(dst):
+            os.remove(dst)
+        elif osp.isdir(dst):
+            shutil.rmtree(dst)
+        if copy:
+            shutil.copytree(src, dst)
+        else:
+            os.symlink(osp.relpath(src, mim_root), dst)
+
+
+if __name__ == '__main__':
+    add_mim_extension()
+    setup(
+        name='mmpartdistill',
+        version=read_version(),
+        description='PartDistillation: object-part segmentation without part labels, '
+        'as an OpenMMLab plugin',
+        long_description=open(osp.join(HERE, 'README.md')).read(),
+        long_description_content_type='text/markdown',
+        license='Apache-2.0',
+        python_requires='>=3.10',
+        packages=find_packages(exclude=('configs', 'tools', 'tests', 'benchmarks')),
+        include_package_data=True,
+        package_data={'mmpartdistill': ['.mim/configs/**/*.py', '.mim/tools/**/*.py']},
+        install_requires=requirements(),
+        extras_require={'gpu': ['faiss-gpu'], 'tests': ['pytest', 'onedl-mim']},
+        ext_modules=[make_extension()],
+        cmdclass={'build_ext': BuildExtension},
+        zip_safe=False,
+    )

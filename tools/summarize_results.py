@@ -1,0 +1,27 @@
+"""Print the metrics.json of several tools/test.py work dirs as one table."""
+import argparse
+import json
+import os.path as osp
+
+COLUMNS = ('part/hungarian/C-mIoU', 'part/hungarian/A-mIoU', 'part/majority/C-mIoU',
+           'part/majority/A-mIoU', 'part/majority/mACC', 'proposal/AR@10', 'proposal/AR@100')
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument('work_dirs', nargs='+')
+    args = parser.parse_args()
+    print('| run | ' + ' | '.join(c.split('/', 1)[1] for c in COLUMNS) + ' |')
+    print('|---' * (len(COLUMNS) + 1) + '|')
+    for work_dir in args.work_dirs:
+        path = osp.join(work_dir, 'metrics.json')
+        if not osp.isfile(path):
+            raise SystemExit(f'{path}: not found; run tools/test.py with --work-dir {work_dir}')
+        with open(path) as f:
+            metrics = json.load(f)
+        cells = [f'{metrics[c]:.1f}' if c in metrics else '-' for c in COLUMNS]
+        print(f'| {osp.basename(osp.normpath(work_dir))} | ' + ' | '.join(cells) + ' |')
+
+
+if __name__ == '__main__':
+    main()
