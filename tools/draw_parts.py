@@ -4,7 +4,7 @@ import os.path as osp
 
 import cv2
 
-from mmpartdistill.datasets import ObjectsFile
+from mmpartdistill.datasets import AnnotationFormatError, ObjectsFile
 from mmpartdistill.evaluation import load_predictions
 from mmpartdistill.utils import atomic_writer
 from mmpartdistill.visualization import draw_part_overlay
@@ -39,4 +39,7 @@ def main() -> None:
 
 
 if __name__ == '__main__':
-    main()
+    try:
+        main()
+    except AnnotationFormatError as e:
+        raise SystemExit(f'error: {e}') from None

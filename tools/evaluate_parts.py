@@ -2,8 +2,9 @@
 import argparse
 import json
 
-from mmpartdistill.datasets import ObjectsFile
+from mmpartdistill.datasets import AnnotationFormatError, ObjectsFile
 from mmpartdistill.evaluation import PartsFile, evaluate_part_predictions, load_predictions
+from mmpartdistill.utils import atomic_write_json
 
 
 def main() -> None:
@@ -12,6 +13,7 @@ def main() -> None:
     parser.add_argument('--objects', required=True, help='objects file of the same split')
     parser.add_argument('--pred', required=True, help='part prediction file')
     parser.add_argument('--iou-drop', type=float, default=0.1)
+    parser.add_argument('--out', help='also write the scores to this JSON file')
     args = parser.parse_args()
     objects = ObjectsFile.load(args.objects)
     parts = PartsFile.load(args.parts, objects)
@@ -22,7 +24,12 @@ def main() -> None:
         scores['per_part_IoU'] = {parts.categories[p]['name']: v
                                   for p, v in scores['per_part_IoU'].items()}
     print(json.dumps(result, indent=1))
+    if args.out:
+        atomic_write_json(result, args.out)
 
 
 if __name__ == '__main__':
-    main()
+    try:
+        main()
+    except AnnotationFormatError as e:
+        raise SystemExit(f'error: {e}') from None

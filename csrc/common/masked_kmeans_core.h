@@ -132,11 +132,13 @@ inline void centroid_norms(const float* c, int64_t k, int64_t d, float* cnorm) {
 // Moves every centroid to the mean of its points (re-normalised for spherical
 // k-means). An empty cluster is re-seeded at the point of highest assignment
 // cost, which then joins it. `sums` is scratch of k * d doubles, `counts` of k.
-inline void update_centroids(const float* x, int64_t n, int64_t d, int64_t k, bool normalize,
+// Returns whether a cluster was re-seeded (its centroid is then no mean yet).
+inline bool update_centroids(const float* x, int64_t n, int64_t d, int64_t k, bool normalize,
                              int64_t* labels, float* cost, float* c, double* sums,
                              int64_t* counts) {
   std::memset(sums, 0, sizeof(double) * k * d);
   std::memset(counts, 0, sizeof(int64_t) * k);
+  bool reseeded = false;
   for (int64_t i = 0; i < n; ++i) {
     const int64_t j = labels[i];
     counts[j] += 1;
@@ -158,6 +160,7 @@ inline void update_centroids(const float* x, int64_t n, int64_t d, int64_t k, bo
       std::memcpy(cj, x + far * d, sizeof(float) * d);
       labels[far] = j;
       cost[far] = -std::numeric_limits<float>::infinity();
+      reseeded = true;
       continue;
     }
     const double inv = 1.0 / static_cast<double>(counts[j]);
@@ -172,6 +175,7 @@ inline void update_centroids(const float* x, int64_t n, int64_t d, int64_t k, bo
       for (int64_t t = 0; t < d; ++t) cj[t] *= scale;
     }
   }
+  return reseeded;
 }
 
 inline double instance_inertia(const float* x, int64_t n, int64_t d, const float* c,

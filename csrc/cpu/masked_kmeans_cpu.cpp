@@ -77,10 +77,13 @@ std::tuple<at::Tensor, at::Tensor, at::Tensor> masked_kmeans_cpu(
         });
         return changed.load();
       };
+      // Converged once an assignment changes nothing, unless the last update
+      // re-seeded a cluster: its centroid and its donor's are no means yet.
+      bool reseeded = false;
       for (int64_t it = 0; it < iters; ++it) {
-        if (!assign() && it > 0) break;
-        update_centroids(x, n, d, k, normalize_centroids, lab, cost.data(), c, sums.data(),
-                         counts.data());
+        if (!assign() && it > 0 && !reseeded) break;
+        reseeded = update_centroids(x, n, d, k, normalize_centroids, lab, cost.data(), c,
+                                    sums.data(), counts.data());
       }
       assign();
       inertia_all[b] = instance_inertia(x, n, d, c, lab);

@@ -87,12 +87,14 @@ def masked_kmeans_reference(points: torch.Tensor,
             labels[start:end] = torch.arange(n)
             continue
         lab = torch.full((n, ), -1, dtype=torch.int64)
+        reseeded = False
         for it in range(iters):
             new, cost = _assign(x, c, kind)
             changed = bool((new != lab).any())
             lab = new
-            if not changed and it > 0:
+            if not changed and it > 0 and not reseeded:
                 break
+            reseeded = False
             assigned = lab.clone()
             for j in range(k):
                 members = assigned == j
@@ -106,6 +108,7 @@ def masked_kmeans_reference(points: torch.Tensor,
                     c[j] = x[far]
                     lab[far] = j
                     cost[far] = -math.inf
+                    reseeded = True
         lab, _ = _assign(x, c, kind)
         labels[start:end] = lab
         inertia[b] = float(((x.double() - c[lab].double())**2).sum())

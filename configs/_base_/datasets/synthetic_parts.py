@@ -35,3 +35,5 @@ val_evaluator = [
          parts_file=data_root + 'annotations/parts_val.json'),
 ]
 test_evaluator = val_evaluator
+val_cfg = dict(type='ValLoop')
+test_cfg = dict(type='TestLoop')

@@ -31,12 +31,14 @@ class DumpPartPredictions(BaseMetric):
         if self._objects is None:
             self._objects = ObjectsFile.load(self.objects_file)
         for sample in data_samples:
-            self.results.extend(
+            # one result per sample: MMEngine cuts results to the dataset's length
+            self.results.append(
                 predictions_to_records(instances_to_predictions(sample['pred_parts']),
                                        self._objects))
 
     def compute_metrics(self, results: list) -> dict:
-        atomic_write_json(results, self.out_file)
-        MMLogger.get_current_instance().info(f'{len(results)} part predictions written to '
+        records = [r for per_image in results for r in per_image]
+        atomic_write_json(records, self.out_file)
+        MMLogger.get_current_instance().info(f'{len(records)} part predictions written to '
                                              f'{self.out_file}')
         return {}

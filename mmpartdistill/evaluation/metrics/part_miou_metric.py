@@ -51,10 +51,13 @@ class PartMIoUMetric(BaseMetric):
         for sample in data_samples:
             predictions = instances_to_predictions(sample['pred_parts'])
             object_ids = self.parts.objects.objects_by_image[sample['img_id']]
-            self.results.extend(part_miou_counts(self.parts, object_ids, predictions, self.iou_drop))
+            # one result per sample: MMEngine cuts results to the dataset's length
+            self.results.append(part_miou_counts(self.parts, object_ids, predictions,
+                                                 self.iou_drop))
 
     def compute_metrics(self, results: list) -> dict:
-        summary = summarize_part_miou(self.parts, results, self.mappings)
+        summary = summarize_part_miou(self.parts, [c for per_image in results for c in per_image],
+                                      self.mappings)
         logger = MMLogger.get_current_instance()
         metrics = {}
         for mapping, scores in summary.items():

@@ -41,8 +41,10 @@ class PartProposalRecall(BaseMetric):
         for sample in data_samples:
             predictions = instances_to_predictions(sample['pred_parts'])
             object_ids = self.parts.objects.objects_by_image[sample['img_id']]
-            self.results.extend(proposal_recall_counts(self.parts, object_ids, predictions,
+            # one result per sample: MMEngine cuts results to the dataset's length
+            self.results.append(proposal_recall_counts(self.parts, object_ids, predictions,
                                                        self.max_dets, self.overlapping))
 
     def compute_metrics(self, results: list) -> dict:
-        return summarize_proposal_recall(results, self.max_dets)
+        return summarize_proposal_recall([c for per_image in results for c in per_image],
+                                         self.max_dets)
