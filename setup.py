@@ -33,7 +33,7 @@ OPENMMLAB_FORKS = {
     'mmseg': 'onedl-mmsegmentation>=1.4.2',
     'mmpretrain': 'onedl-mmpretrain>=1.3.6',
 }
-BASE_REQUIREMENTS = ['numpy', 'pycocotools', 'scipy', 'faiss-cpu']
+BASE_REQUIREMENTS = ['torch>=2.0', 'numpy', 'pycocotools', 'scipy', 'faiss-cpu']
 
 
 def read_version() -> str:
@@ -63,24 +63,18 @@ def make_extension():
 
 
 def add_mim_extension() -> None:
-    """Expose configs/ and tools/ as mmpartdistill/.mim/ for `mim train`.
+    """Copy configs/ and tools/ into mmpartdistill/.mim/ for `mim train` from a wheel.
 
-    An editable install links them (mim then also finds them from the repo
-    root); a wheel build copies them into the package.
+    Editable installs get no copy: mim then searches the repository itself,
+    where a second copy would make every config name ambiguous.
     """
     mim_root = osp.join(HERE, 'mmpartdistill', '.mim')
-    os.makedirs(mim_root, exist_ok=True)
-    copy = any(cmd in sys.argv for cmd in ('bdist_wheel', 'sdist'))
+    if osp.isdir(mim_root):
+        shutil.rmtree(mim_root)
+    if not any(cmd in sys.argv for cmd in ('bdist_wheel', 'sdist')):
+        return
     for name in ('configs', 'tools'):
-        src, dst = osp.join(HERE, name), osp.join(mim_root, name)
-        if osp.islink(dst) or osp.isfile(dst):
-            os.remove(dst)
-        elif osp.isdir(dst):
-            shutil.rmtree(dst)
-        if copy:
-            shutil.copytree(src, dst)
-        else:
-            os.symlink(osp.relpath(src, mim_root), dst)
+        shutil.copytree(osp.join(HERE, name), osp.join(mim_root, name))
 
 
 if __name__ == '__main__':

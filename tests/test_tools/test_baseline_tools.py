@@ -26,6 +26,7 @@ def workspace(synthetic_root, tmp_path_factory):
     return cwd
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize('name', ['axis-bands-baseline_k4_synthetic-parts',
                                   'color-kmeans-baseline_k4_synthetic-parts'])
 def test_test_tool_metrics_match_file_evaluation(workspace, name):
