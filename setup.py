@@ -44,8 +44,9 @@ def read_version() -> str:
 
 
 def requirements() -> list:
-    missing = [dist for name, dist in OPENMMLAB_FORKS.items()
-               if importlib.util.find_spec(name) is None]
+    missing = [
+        dist for name, dist in OPENMMLAB_FORKS.items() if importlib.util.find_spec(name) is None
+    ]
     return BASE_REQUIREMENTS + missing
 
 
@@ -57,8 +58,7 @@ def make_extension():
     if want_cuda and cuda_sources:
         extra['nvcc'] = ['-O3', '-DWITH_CUDA']
         extra['cxx'].append('-DWITH_CUDA')
-        return CUDAExtension('mmpartdistill._ext', sources + cuda_sources,
-                             extra_compile_args=extra)
+        return CUDAExtension('mmpartdistill._ext', sources + cuda_sources, extra_compile_args=extra)
     return CppExtension('mmpartdistill._ext', sources, extra_compile_args=extra)
 
 
@@ -92,7 +92,10 @@ if __name__ == '__main__':
         include_package_data=True,
         package_data={'mmpartdistill': ['.mim/configs/**/*.py', '.mim/tools/**/*.py']},
         install_requires=requirements(),
-        extras_require={'gpu': ['faiss-gpu'], 'tests': ['pytest', 'onedl-mim']},
+        extras_require={
+            'gpu': ['faiss-gpu'],
+            'tests': ['pytest', 'onedl-mim']
+        },
         ext_modules=[make_extension()],
         cmdclass={'build_ext': BuildExtension},
         zip_safe=False,

@@ -29,8 +29,9 @@ def main() -> None:
         bgr = cv2.imread(path)
         if bgr is None:
             raise SystemExit(f'{path}: cannot read image {img_id}')
-        canvas = draw_part_overlay(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB),
-                                   [(objects.mask(o), predictions.get(o, [])) for o in object_ids])
+        canvas = draw_part_overlay(
+            cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB),
+            [(objects.mask(o), predictions.get(o, [])) for o in object_ids])
         out_path = osp.join(args.out, osp.splitext(image_info['file_name'])[0] + '_parts.png')
         with atomic_writer(out_path, 'wb') as f:
             f.write(cv2.imencode('.png', cv2.cvtColor(canvas, cv2.COLOR_RGB2BGR))[1].tobytes())

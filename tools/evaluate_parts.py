@@ -21,8 +21,10 @@ def main() -> None:
     names = {c: cat['name'] for c, cat in objects.categories.items()}
     for mapping, scores in result['part_miou'].items():
         scores['per_class_mIoU'] = {names[c]: v for c, v in scores['per_class_mIoU'].items()}
-        scores['per_part_IoU'] = {parts.categories[p]['name']: v
-                                  for p, v in scores['per_part_IoU'].items()}
+        scores['per_part_IoU'] = {
+            parts.categories[p]['name']: v
+            for p, v in scores['per_part_IoU'].items()
+        }
     print(json.dumps(result, indent=1))
     if args.out:
         atomic_write_json(result, args.out)

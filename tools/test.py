@@ -18,12 +18,18 @@ from mmpartdistill.utils import atomic_write_json
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description='Test an mmpartdistill model')
     parser.add_argument('config', help='test config file path')
-    parser.add_argument('checkpoint', nargs='?', help='checkpoint file (none for training-free '
-                        'models such as the baselines)')
+    parser.add_argument(
+        'checkpoint',
+        nargs='?',
+        help='checkpoint file (none for training-free '
+        'models such as the baselines)')
     parser.add_argument('--work-dir', help='the dir to save the evaluation logs')
     parser.add_argument('--out', help='write the part predictions to this .json file')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
-                        help='override settings of the config, xxx=yyy format')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help='override settings of the config, xxx=yyy format')
     parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'], default='none')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
     args = parser.parse_args()
@@ -51,8 +57,11 @@ def main() -> None:
     if args.out is not None:
         evaluators = cfg.test_evaluator
         evaluators = list(evaluators) if isinstance(evaluators, (list, tuple)) else [evaluators]
-        evaluators.append(dict(type='DumpPartPredictions', out_file=args.out,
-                               objects_file=dataset_objects_file(cfg.test_dataloader.dataset)))
+        evaluators.append(
+            dict(
+                type='DumpPartPredictions',
+                out_file=args.out,
+                objects_file=dataset_objects_file(cfg.test_dataloader.dataset)))
         cfg.test_evaluator = evaluators
     runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)
     metrics = runner.test()

@@ -13,11 +13,18 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('config', help='train config file path')
     parser.add_argument('--work-dir', help='the dir to save logs and models')
     parser.add_argument('--amp', action='store_true', help='enable automatic mixed precision')
-    parser.add_argument('--resume', nargs='?', type=str, const='auto',
-                        help='resume from a checkpoint, or from the latest one in work_dir '
-                        'when no path is given')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
-                        help='override settings of the config, xxx=yyy format')
+    parser.add_argument(
+        '--resume',
+        nargs='?',
+        type=str,
+        const='auto',
+        help='resume from a checkpoint, or from the latest one in work_dir '
+        'when no path is given')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help='override settings of the config, xxx=yyy format')
     parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'], default='none')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
     args = parser.parse_args()

@@ -16,14 +16,21 @@ optim_wrapper = dict(
     type='OptimWrapper',
     optimizer=dict(type='AdamW', lr=4e-4, weight_decay=0.05, eps=1e-8, betas=(0.9, 0.999)),
     clip_grad=dict(max_norm=0.01, norm_type=2),
-    paramwise_cfg=dict(custom_keys=dict(query_embed=dict(lr_mult=1.0, decay_mult=0.0),
-                                        query_feat=dict(lr_mult=1.0, decay_mult=0.0),
-                                        level_embed=dict(lr_mult=1.0, decay_mult=0.0)),
-                       norm_decay_mult=0.0))
-param_scheduler = dict(type='MultiStepLR', begin=0, end=max_iters, by_epoch=False,
-                       milestones=[int(max_iters * 0.8)], gamma=0.1)
-default_hooks = dict(checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=1000,
-                                     max_keep_ckpts=2),
-                     logger=dict(type='LoggerHook', interval=50))
+    paramwise_cfg=dict(
+        custom_keys=dict(
+            query_embed=dict(lr_mult=1.0, decay_mult=0.0),
+            query_feat=dict(lr_mult=1.0, decay_mult=0.0),
+            level_embed=dict(lr_mult=1.0, decay_mult=0.0)),
+        norm_decay_mult=0.0))
+param_scheduler = dict(
+    type='MultiStepLR',
+    begin=0,
+    end=max_iters,
+    by_epoch=False,
+    milestones=[int(max_iters * 0.8)],
+    gamma=0.1)
+default_hooks = dict(
+    checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=1000, max_keep_ckpts=2),
+    logger=dict(type='LoggerHook', interval=50))
 log_processor = dict(type='LogProcessor', window_size=50, by_epoch=False)
 auto_scale_lr = dict(enable=False, base_batch_size=4)

@@ -15,8 +15,8 @@ def encode_mask(mask: np.ndarray) -> Dict[str, Union[list, str]]:
 def mask_to_coco_fields(mask: np.ndarray) -> dict:
     """The ``segmentation``, ``area`` and ``bbox`` fields of an annotation."""
     rle = encode_mask(mask)
-    return dict(segmentation=rle, area=int(mask.sum()),
-                bbox=[float(v) for v in mask_utils.toBbox(rle)])
+    return dict(
+        segmentation=rle, area=int(mask.sum()), bbox=[float(v) for v in mask_utils.toBbox(rle)])
 
 
 def decode_segmentation(segmentation: Union[dict, list], height: int, width: int) -> np.ndarray:

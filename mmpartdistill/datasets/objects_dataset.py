@@ -38,12 +38,21 @@ class ObjectsDataset(BaseDetDataset):
                 if obj['category_id'] not in self.cat2label:
                     continue
                 x, y, w, h = obj.get('bbox') or objects_bbox(objects, obj_id)
-                instances.append(dict(bbox=[x, y, x + w, y + h], bbox_label=self.cat2label[obj['category_id']],
-                                      mask=obj['segmentation'], ignore_flag=int(obj.get('iscrowd', 0))))
+                instances.append(
+                    dict(
+                        bbox=[x, y, x + w, y + h],
+                        bbox_label=self.cat2label[obj['category_id']],
+                        mask=obj['segmentation'],
+                        ignore_flag=int(obj.get('iscrowd', 0))))
                 object_ids.append(obj_id)
-            data_list.append(dict(img_path=osp.join(self.data_prefix.get('img', ''), image['file_name']),
-                                  img_id=img_id, height=image['height'], width=image['width'],
-                                  instances=instances, object_ids=object_ids))
+            data_list.append(
+                dict(
+                    img_path=osp.join(self.data_prefix.get('img', ''), image['file_name']),
+                    img_id=img_id,
+                    height=image['height'],
+                    width=image['width'],
+                    instances=instances,
+                    object_ids=object_ids))
         return data_list
 
     def filter_data(self) -> List[dict]:

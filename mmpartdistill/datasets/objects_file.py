@@ -23,7 +23,8 @@ def read_coco_json(path: str) -> dict:
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
         raise AnnotationFormatError(f'{path}: not valid JSON ({e})') from None
     if not isinstance(data, dict):
-        raise AnnotationFormatError(f'{path}: top level must be an object, got {type(data).__name__}')
+        raise AnnotationFormatError(
+            f'{path}: top level must be an object, got {type(data).__name__}')
     for key in ('images', 'annotations', 'categories'):
         if not isinstance(data.get(key), list):
             raise AnnotationFormatError(f'{path}: missing list field "{key}"')

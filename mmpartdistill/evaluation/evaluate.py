@@ -7,7 +7,9 @@ from .part_predictions import PredictionsByObject
 from .parts_file import PartsFile
 
 
-def part_miou_counts(parts: PartsFile, object_ids: Sequence[int], predictions: PredictionsByObject,
+def part_miou_counts(parts: PartsFile,
+                     object_ids: Sequence[int],
+                     predictions: PredictionsByObject,
                      iou_drop: float = 0.1) -> List[ObjectCounts]:
     """Per-object pixel counts; an object without predictions counts as all missed."""
     counts = []
@@ -19,15 +21,18 @@ def part_miou_counts(parts: PartsFile, object_ids: Sequence[int], predictions: P
     return counts
 
 
-def summarize_part_miou(parts: PartsFile, counts: List[ObjectCounts],
+def summarize_part_miou(parts: PartsFile,
+                        counts: List[ObjectCounts],
                         mappings: Sequence[str] = MAPPINGS) -> Dict[str, dict]:
     """The summary of :func:`summarize` for each cluster-to-part mapping."""
     class_counts = accumulate(counts)
     return {m: summarize(class_counts, parts.parts_of_class, m) for m in mappings}
 
 
-def proposal_recall_counts(parts: PartsFile, object_ids: Sequence[int],
-                           predictions: PredictionsByObject, max_dets: Sequence[int],
+def proposal_recall_counts(parts: PartsFile,
+                           object_ids: Sequence[int],
+                           predictions: PredictionsByObject,
+                           max_dets: Sequence[int],
                            overlapping: bool = True) -> List[tuple]:
     """Per-object (matched counts, number of ground-truth parts)."""
     out = []
@@ -35,8 +40,8 @@ def proposal_recall_counts(parts: PartsFile, object_ids: Sequence[int],
         mask = parts.objects.mask(obj_id)
         gt_masks = parts.part_masks(obj_id) & mask
         proposals = [(score, m) for _, score, m in predictions.get(obj_id, [])]
-        out.append((object_recall_counts(mask, gt_masks, proposals, max_dets, overlapping),
-                    len(gt_masks)))
+        out.append((object_recall_counts(mask, gt_masks, proposals, max_dets,
+                                         overlapping), len(gt_masks)))
     return out
 
 
@@ -44,13 +49,15 @@ def summarize_proposal_recall(counts: List[tuple], max_dets: Sequence[int]) -> D
     return average_recall([c for c, _ in counts], sum(n for _, n in counts), max_dets)
 
 
-def evaluate_part_predictions(parts: PartsFile, predictions: PredictionsByObject,
-                              iou_drop: float = 0.1,
-                              max_dets: Sequence[int] = (10, 50, 100, 200)) -> Dict[str, dict]:
+def evaluate_part_predictions(
+    parts: PartsFile,
+    predictions: PredictionsByObject,
+    iou_drop: float = 0.1,
+    max_dets: Sequence[int] = (10, 50, 100, 200)) -> Dict[str, dict]:
     """Every score of the ruler for one set of predictions over the whole split."""
     object_ids = sorted(parts.objects.objects)
     return dict(
-        part_miou=summarize_part_miou(parts, part_miou_counts(parts, object_ids, predictions,
-                                                              iou_drop)),
+        part_miou=summarize_part_miou(parts,
+                                      part_miou_counts(parts, object_ids, predictions, iou_drop)),
         proposal_recall=summarize_proposal_recall(
             proposal_recall_counts(parts, object_ids, predictions, max_dets), max_dets))

@@ -46,6 +46,11 @@ def load_predictions(path: str, objects: ObjectsFile) -> PredictionsByObject:
                 f'{rec["category_id"]}, but object {obj["id"]} is in image {obj["image_id"]} '
                 f'with class {obj["category_id"]}')
         image = objects.images[obj['image_id']]
+        size = rec['segmentation'].get('size') if isinstance(rec['segmentation'], dict) else None
+        if size is not None and list(size) != [image['height'], image['width']]:
+            raise AnnotationFormatError(
+                f'{path}: record {index} has a mask of size {list(size)}, but image '
+                f'{obj["image_id"]} is {[image["height"], image["width"]]}')
         mask = decode_segmentation(rec['segmentation'], image['height'], image['width'])
         grouped[obj['id']].append((int(rec['part_id']), float(rec['score']), mask))
     return dict(grouped)
@@ -59,7 +64,8 @@ def instances_to_predictions(pred_parts) -> PredictionsByObject:
     """
     grouped: PredictionsByObject = defaultdict(list)
     masks = pred_parts.get('masks').cpu().numpy().astype(bool)
-    for mask, score, part_id, obj_id in zip(masks, pred_parts.get('scores').tolist(),
+    for mask, score, part_id, obj_id in zip(masks,
+                                            pred_parts.get('scores').tolist(),
                                             pred_parts.get('part_ids').tolist(),
                                             pred_parts.get('object_ids').tolist()):
         grouped[int(obj_id)].append((int(part_id), float(score), mask))
@@ -72,7 +78,12 @@ def predictions_to_records(predictions: PredictionsByObject, objects: ObjectsFil
     for obj_id, parts in predictions.items():
         obj = objects.objects[obj_id]
         for part_id, score, mask in parts:
-            records.append(dict(image_id=obj['image_id'], object_id=obj_id,
-                                category_id=obj['category_id'], part_id=part_id, score=score,
-                                segmentation=encode_mask(mask)))
+            records.append(
+                dict(
+                    image_id=obj['image_id'],
+                    object_id=obj_id,
+                    category_id=obj['category_id'],
+                    part_id=part_id,
+                    score=score,
+                    segmentation=encode_mask(mask)))
     return records

@@ -59,9 +59,12 @@ class PartsFile:
     def part_masks(self, object_id: int) -> np.ndarray:
         """``[P, H, W]`` uint8 masks of an object's annotated parts."""
         image = self.objects.images[self.objects.objects[object_id]['image_id']]
-        masks = [decode_segmentation(a['segmentation'], image['height'], image['width'])
-                 for a in self.parts_by_object[object_id]]
-        return np.stack(masks) if masks else np.zeros((0, image['height'], image['width']), np.uint8)
+        masks = [
+            decode_segmentation(a['segmentation'], image['height'], image['width'])
+            for a in self.parts_by_object[object_id]
+        ]
+        return np.stack(masks) if masks else np.zeros(
+            (0, image['height'], image['width']), np.uint8)
 
     def part_label_map(self, object_id: int) -> np.ndarray:
         """``[H, W]`` int map of an object's part category ids; 0 where no part is labelled.

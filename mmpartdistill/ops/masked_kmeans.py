@@ -26,7 +26,8 @@ def check_packed(points: torch.Tensor, offsets: torch.Tensor) -> None:
     if not points.is_floating_point():
         raise ValueError(f'points must be floating point, got {points.dtype}')
     if not isinstance(offsets, torch.Tensor) or offsets.dim() != 1 or offsets.numel() < 1:
-        raise ValueError(f'offsets must be a [B+1] tensor, got {getattr(offsets, "shape", offsets)}')
+        raise ValueError(
+            f'offsets must be a [B+1] tensor, got {getattr(offsets, "shape", offsets)}')
     if offsets.dtype != torch.int64:
         raise ValueError(f'offsets must be int64, got {offsets.dtype}')
     if offsets.device != points.device:
@@ -51,7 +52,9 @@ def prepare_points(points: torch.Tensor, metric: str) -> torch.Tensor:
     return points
 
 
-def kmeanspp_init(points: torch.Tensor, offsets: torch.Tensor, k: int,
+def kmeanspp_init(points: torch.Tensor,
+                  offsets: torch.Tensor,
+                  k: int,
                   seed: int = 0) -> torch.Tensor:
     """Seeded k-means++ centroids ``[B, k, D]`` per instance, deterministic for a seed."""
     check_packed(points, offsets)
@@ -90,9 +93,10 @@ def masked_kmeans(points: torch.Tensor,
     if init_centroids is None:
         init_centroids = torch.ops.mmpartdistill.kmeanspp_init(points, offsets, k, seed)
     elif tuple(init_centroids.shape) != (offsets.numel() - 1, k, points.shape[1]):
-        raise ValueError(f'init_centroids must be [B, k, D] = '
-                         f'{[offsets.numel() - 1, k, points.shape[1]]}, got {list(init_centroids.shape)}')
+        raise ValueError(
+            f'init_centroids must be [B, k, D] = '
+            f'{[offsets.numel() - 1, k, points.shape[1]]}, got {list(init_centroids.shape)}')
     labels, centroids, inertia = torch.ops.mmpartdistill.masked_kmeans(
-        points, offsets, init_centroids.float().contiguous(), iters, METRICS[metric],
-        metric == 'cosine')
+        points, offsets,
+        init_centroids.float().contiguous(), iters, METRICS[metric], metric == 'cosine')
     return MaskedKMeansResult(labels, centroids, inertia)

@@ -28,7 +28,9 @@ def _uniform_index(seed: int, instance: int, draw: int, n: int) -> int:
     return min(int(_uniform01(seed, instance, draw) * n), n - 1)
 
 
-def kmeanspp_init_reference(points: torch.Tensor, offsets: torch.Tensor, k: int,
+def kmeanspp_init_reference(points: torch.Tensor,
+                            offsets: torch.Tensor,
+                            k: int,
                             seed: int = 0) -> torch.Tensor:
     """k-means++ seeding with the op's counter-based draws."""
     check_packed(points, offsets)

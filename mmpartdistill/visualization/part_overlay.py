@@ -15,8 +15,10 @@ def part_colour(part_id: int) -> np.ndarray:
     return PALETTE[part_id % len(PALETTE)]
 
 
-def draw_part_overlay(image: np.ndarray, objects: Iterable[Tuple[np.ndarray, List[tuple]]],
-                      alpha: float = 0.6, scale: int = 2) -> np.ndarray:
+def draw_part_overlay(image: np.ndarray,
+                      objects: Iterable[Tuple[np.ndarray, List[tuple]]],
+                      alpha: float = 0.6,
+                      scale: int = 2) -> np.ndarray:
     """Image and overlay side by side, enlarged ``scale`` times.
 
     Args:
@@ -34,8 +36,8 @@ def draw_part_overlay(image: np.ndarray, objects: Iterable[Tuple[np.ndarray, Lis
             overlay[region] = (1 - alpha) * image[region] + alpha * part_colour(part_id)
         outlines.append(inside)
     size = (image.shape[1] * scale, image.shape[0] * scale)
-    overlay = cv2.resize(np.clip(overlay, 0, 255).astype(np.uint8), size,
-                         interpolation=cv2.INTER_NEAREST)
+    overlay = cv2.resize(
+        np.clip(overlay, 0, 255).astype(np.uint8), size, interpolation=cv2.INTER_NEAREST)
     for inside in outlines:
         big = cv2.resize(inside.astype(np.uint8), size, interpolation=cv2.INTER_NEAREST)
         contours, _ = cv2.findContours(big, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)

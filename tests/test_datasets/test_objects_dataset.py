@@ -4,14 +4,22 @@ from mmpartdistill.datasets import ObjectsDataset, ObjectsFile
 
 
 def pipeline():
-    return [dict(type='LoadImageFromFile'), dict(type='LoadAnnotations', with_bbox=True, with_mask=True),
-            dict(type='PackDetInputs', meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape',
-                                                  'object_ids'))]
+    return [
+        dict(type='LoadImageFromFile'),
+        dict(type='LoadAnnotations', with_bbox=True, with_mask=True),
+        dict(
+            type='PackDetInputs',
+            meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape', 'object_ids'))
+    ]
 
 
 def test_instances_align_with_object_ids(synthetic_root):
-    dataset = ObjectsDataset(data_root=str(synthetic_root), ann_file='annotations/objects_val.json',
-                             data_prefix=dict(img='images/'), pipeline=pipeline(), test_mode=True)
+    dataset = ObjectsDataset(
+        data_root=str(synthetic_root),
+        ann_file='annotations/objects_val.json',
+        data_prefix=dict(img='images/'),
+        pipeline=pipeline(),
+        test_mode=True)
     objects = ObjectsFile.load(str(synthetic_root / 'annotations/objects_val.json'))
     assert dataset.metainfo['classes'] == tuple(c['name'] for c in objects.categories.values())
     assert len(dataset) == len(objects.images)
@@ -28,5 +36,8 @@ def test_instances_align_with_object_ids(synthetic_root):
 
 def test_unknown_class_in_metainfo(synthetic_root):
     with pytest.raises(ValueError, match=r"classes \['unicorn'\] are not categories"):
-        ObjectsDataset(data_root=str(synthetic_root), ann_file='annotations/objects_val.json',
-                       metainfo=dict(classes=('unicorn', )), pipeline=[])
+        ObjectsDataset(
+            data_root=str(synthetic_root),
+            ann_file='annotations/objects_val.json',
+            metainfo=dict(classes=('unicorn', )),
+            pipeline=[])

@@ -52,7 +52,8 @@ def test_images_are_noisy_and_colours_vary(synthetic_root):
     parts = PartsFile.load(str(synthetic_root / 'annotations/parts_train.json'), objects)
     mean_colour = {}
     for obj_id, obj in objects.objects.items():
-        image = cv2.imread(str(synthetic_root / 'images' / objects.images[obj['image_id']]['file_name']))
+        image = cv2.imread(
+            str(synthetic_root / 'images' / objects.images[obj['image_id']]['file_name']))
         for ann, mask in zip(parts.parts_by_object[obj_id], parts.part_masks(obj_id)):
             pixels = image[mask.astype(bool)]
             if len(pixels) > 20:
@@ -65,5 +66,6 @@ def test_images_are_noisy_and_colours_vary(synthetic_root):
 def test_annotation_files_are_json(synthetic_root):
     data = json.loads((synthetic_root / 'annotations/parts_val.json').read_text())
     ann = data['annotations'][0]
-    assert {'id', 'image_id', 'object_id', 'category_id', 'segmentation', 'area', 'bbox'} <= set(ann)
+    assert {'id', 'image_id', 'object_id', 'category_id', 'segmentation', 'area',
+            'bbox'} <= set(ann)
     assert isinstance(ann['segmentation']['counts'], str)

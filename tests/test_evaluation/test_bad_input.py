@@ -36,8 +36,8 @@ def test_missing_and_malformed_files(tmp_path):
 def test_part_pointing_to_no_object(tmp_path, files):
     objects, parts = files
     parts['annotations'][0]['object_id'] = 987654
-    with pytest.raises(AnnotationFormatError,
-                       match=r'parts.json: part annotation \d+ has object_id 987654'):
+    with pytest.raises(
+            AnnotationFormatError, match=r'parts.json: part annotation \d+ has object_id 987654'):
         load_parts(tmp_path, objects, parts)
 
 
@@ -67,7 +67,8 @@ def test_empty_mask_and_duplicate_id(tmp_path, files):
     objects, parts = files
     bad = copy.deepcopy(objects)
     bad['annotations'][0]['area'] = 0
-    with pytest.raises(AnnotationFormatError, match=r'objects.json: annotation \d+ has an empty mask'):
+    with pytest.raises(
+            AnnotationFormatError, match=r'objects.json: annotation \d+ has an empty mask'):
         ObjectsFile.load(write(tmp_path / 'objects.json', bad))
     bad = copy.deepcopy(objects)
     bad['annotations'][1]['id'] = bad['annotations'][0]['id']
@@ -83,15 +84,26 @@ def test_prediction_file_errors(tmp_path, files):
     objects, _ = files
     obj_file = ObjectsFile.load(write(tmp_path / 'objects.json', objects))
     obj = objects['annotations'][0]
-    record = dict(image_id=obj['image_id'], object_id=obj['id'], category_id=obj['category_id'],
-                  part_id=0, score=1.0, segmentation=obj['segmentation'])
+    record = dict(
+        image_id=obj['image_id'],
+        object_id=obj['id'],
+        category_id=obj['category_id'],
+        part_id=0,
+        score=1.0,
+        segmentation=obj['segmentation'])
     assert load_predictions(write(tmp_path / 'ok.json', [record]), obj_file)[obj['id']][0][0] == 0
     with pytest.raises(AnnotationFormatError, match=r"record 0 lacks \['score'\]"):
-        load_predictions(write(tmp_path / 'p.json', [{k: v for k, v in record.items()
-                                                       if k != 'score'}]), obj_file)
+        load_predictions(
+            write(tmp_path / 'p.json', [{
+                k: v
+                for k, v in record.items() if k != 'score'
+            }]), obj_file)
     with pytest.raises(AnnotationFormatError, match='record 0 has object_id -5'):
         load_predictions(write(tmp_path / 'p.json', [dict(record, object_id=-5)]), obj_file)
     with pytest.raises(AnnotationFormatError, match='record 0 gives image'):
         load_predictions(write(tmp_path / 'p.json', [dict(record, category_id=-1)]), obj_file)
+    small = dict(record, segmentation={'size': [2, 2], 'counts': '04'})
+    with pytest.raises(AnnotationFormatError, match=r'record 0 has a mask of size \[2, 2\]'):
+        load_predictions(write(tmp_path / 'p.json', [small]), obj_file)
     with pytest.raises(AnnotationFormatError, match='JSON list'):
         load_predictions(write(tmp_path / 'p.json', {'a': 1}), obj_file)

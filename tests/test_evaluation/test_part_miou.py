@@ -55,7 +55,8 @@ def test_object_without_predictions_counts_as_missed():
 
 
 def test_part_absent_from_split_is_left_out():
-    s = score([(0, 1.0, box(0, 4, 0, 2)), (1, 1.0, box(0, 4, 2, 4))], 'majority',
+    s = score([(0, 1.0, box(0, 4, 0, 2)), (1, 1.0, box(0, 4, 2, 4))],
+              'majority',
               parts={7: [1, 2, 3]})
     assert s['C-mIoU'] == 100 and set(s['per_part_IoU']) == {1, 2}
 
@@ -95,3 +96,8 @@ def test_class_means_weight_classes_equally():
 def test_unknown_mapping():
     with pytest.raises(ValueError, match='mapping'):
         score([(0, 1.0, box(0, 4, 0, 2))], 'nearest')
+
+
+def test_prediction_of_another_size_is_refused():
+    with pytest.raises(ValueError, match='part 3: prediction mask of shape'):
+        score([(3, 1.0, np.ones((2, 2), bool))], 'majority')

@@ -28,10 +28,14 @@ def test_axis_bands_orientation_follows_the_longer_tail():
 
 
 def sample_with(masks, object_ids):
-    sample = DetDataSample(metainfo=dict(img_shape=masks.shape[1:], ori_shape=masks.shape[1:],
-                                         object_ids=object_ids, img_path='x.png'))
-    sample.gt_instances = InstanceData(masks=BitmapMasks(masks, *masks.shape[1:]),
-                                       labels=torch.arange(len(masks)))
+    sample = DetDataSample(
+        metainfo=dict(
+            img_shape=masks.shape[1:],
+            ori_shape=masks.shape[1:],
+            object_ids=object_ids,
+            img_path='x.png'))
+    sample.gt_instances = InstanceData(
+        masks=BitmapMasks(masks, *masks.shape[1:]), labels=torch.arange(len(masks)))
     return sample
 
 

@@ -6,8 +6,11 @@ import torch
 from mmpartdistill.ops import (kmeanspp_init, kmeanspp_init_reference, masked_kmeans,
                                masked_kmeans_reference)
 
-DEVICES = ['cpu', pytest.param('cuda', marks=pytest.mark.skipif(
-    not torch.cuda.is_available(), reason='no CUDA device'))]
+DEVICES = [
+    'cpu',
+    pytest.param(
+        'cuda', marks=pytest.mark.skipif(not torch.cuda.is_available(), reason='no CUDA device'))
+]
 
 
 def packed(sizes, dim=8, seed=0):
@@ -24,8 +27,8 @@ def test_op_matches_reference(device, metric):
     got = masked_kmeans(points.to(device), offsets.to(device), 4, iters=25, metric=metric, seed=5)
     want = masked_kmeans_reference(points, offsets, 4, iters=25, metric=metric, seed=5)
     assert torch.equal(got.labels.cpu(), want.labels)
-    torch.testing.assert_close(got.centroids.cpu(), want.centroids, equal_nan=True,
-                               rtol=1e-5, atol=1e-5)
+    torch.testing.assert_close(
+        got.centroids.cpu(), want.centroids, equal_nan=True, rtol=1e-5, atol=1e-5)
     torch.testing.assert_close(got.inertia.cpu(), want.inertia, rtol=1e-5, atol=1e-4)
 
 

@@ -8,10 +8,12 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = 'mask2former_r18_1xb4-2k_synthetic-objects.py'
-SHORT = ['--cfg-options', 'train_cfg.max_iters=3', 'train_cfg.val_interval=3',
-         'default_hooks.logger.interval=1', 'train_dataloader.num_workers=0',
-         'train_dataloader.persistent_workers=False', 'val_dataloader.num_workers=0',
-         'val_dataloader.persistent_workers=False']
+SHORT = [
+    '--cfg-options', 'train_cfg.max_iters=3', 'train_cfg.val_interval=3',
+    'default_hooks.logger.interval=1', 'train_dataloader.num_workers=0',
+    'train_dataloader.persistent_workers=False', 'val_dataloader.num_workers=0',
+    'val_dataloader.persistent_workers=False'
+]
 
 
 @pytest.fixture()
@@ -30,8 +32,10 @@ def run(cmd, cwd):
 @pytest.mark.slow
 def test_train_tool_trains_and_validates_stage0(workspace):
     work = workspace / 'work'
-    log = run([sys.executable, ROOT / 'tools/train.py', ROOT / 'configs/partdistill' / CONFIG,
-               '--work-dir', work] + SHORT, workspace)
+    log = run([
+        sys.executable, ROOT / 'tools/train.py', ROOT / 'configs/partdistill' / CONFIG,
+        '--work-dir', work
+    ] + SHORT, workspace)
     assert 'Iter(train) [3/3]' in log and 'coco/segm_mAP' in log
     assert (work / 'iter_3.pth').exists()
 
@@ -48,8 +52,11 @@ def test_setup_without_torch_says_what_to_do(tmp_path):
     fake = tmp_path / 'torch'
     fake.mkdir()
     (fake / '__init__.py').write_text('raise ImportError("no torch here")')
-    result = subprocess.run([sys.executable, 'setup.py', '--version'], cwd=ROOT, text=True,
-                            capture_output=True, env=dict(os.environ, PYTHONPATH=str(tmp_path)))
+    result = subprocess.run([sys.executable, 'setup.py', '--version'],
+                            cwd=ROOT,
+                            text=True,
+                            capture_output=True,
+                            env=dict(os.environ, PYTHONPATH=str(tmp_path)))
     assert result.returncode != 0
     assert 'torch is not importable' in result.stderr
     assert 'pip install --no-build-isolation -e .' in result.stderr

@@ -7,8 +7,9 @@ backend_args = None
 test_pipeline = [
     dict(type='LoadImageFromFile', backend_args=backend_args),
     dict(type='LoadAnnotations', with_bbox=True, with_mask=True),
-    dict(type='PackDetInputs',
-         meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape', 'scale_factor', 'object_ids')),
+    dict(
+        type='PackDetInputs',
+        meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape', 'scale_factor', 'object_ids')),
 ]
 val_dataloader = dict(
     batch_size=1,
@@ -27,12 +28,14 @@ val_dataloader = dict(
 test_dataloader = val_dataloader
 
 val_evaluator = [
-    dict(type='PartMIoUMetric',
-         objects_file=data_root + 'annotations/objects_val.json',
-         parts_file=data_root + 'annotations/parts_val.json'),
-    dict(type='PartProposalRecall',
-         objects_file=data_root + 'annotations/objects_val.json',
-         parts_file=data_root + 'annotations/parts_val.json'),
+    dict(
+        type='PartMIoUMetric',
+        objects_file=data_root + 'annotations/objects_val.json',
+        parts_file=data_root + 'annotations/parts_val.json'),
+    dict(
+        type='PartProposalRecall',
+        objects_file=data_root + 'annotations/objects_val.json',
+        parts_file=data_root + 'annotations/parts_val.json'),
 ]
 test_evaluator = val_evaluator
 val_cfg = dict(type='ValLoop')

@@ -4,8 +4,12 @@
 num_classes = 7
 channels = 64
 attn = dict(embed_dims=channels, num_heads=4, dropout=0.0, batch_first=True)
-ffn = dict(embed_dims=channels, feedforward_channels=4 * channels, num_fcs=2, ffn_drop=0.0,
-           act_cfg=dict(type='ReLU', inplace=True))
+ffn = dict(
+    embed_dims=channels,
+    feedforward_channels=4 * channels,
+    num_fcs=2,
+    ffn_drop=0.0,
+    act_cfg=dict(type='ReLU', inplace=True))
 model = dict(
     type='Mask2Former',
     data_preprocessor=dict(
@@ -45,8 +49,13 @@ model = dict(
             encoder=dict(
                 num_layers=2,
                 layer_cfg=dict(
-                    self_attn_cfg=dict(embed_dims=channels, num_heads=4, num_levels=3,
-                                       num_points=4, dropout=0.0, batch_first=True),
+                    self_attn_cfg=dict(
+                        embed_dims=channels,
+                        num_heads=4,
+                        num_levels=3,
+                        num_points=4,
+                        dropout=0.0,
+                        batch_first=True),
                     ffn_cfg=ffn)),
             positional_encoding=dict(num_feats=channels // 2, normalize=True)),
         enforce_decoder_input_project=False,
@@ -56,14 +65,28 @@ model = dict(
             num_layers=3,
             layer_cfg=dict(self_attn_cfg=attn, cross_attn_cfg=attn, ffn_cfg=ffn),
             init_cfg=None),
-        loss_cls=dict(type='CrossEntropyLoss', use_sigmoid=False, loss_weight=2.0,
-                      reduction='mean', class_weight=[1.0] * num_classes + [0.1]),
-        loss_mask=dict(type='CrossEntropyLoss', use_sigmoid=True, reduction='mean',
-                       loss_weight=5.0),
-        loss_dice=dict(type='DiceLoss', use_sigmoid=True, activate=True, reduction='mean',
-                       naive_dice=True, eps=1.0, loss_weight=5.0)),
-    panoptic_fusion_head=dict(type='MaskFormerFusionHead', num_things_classes=num_classes,
-                              num_stuff_classes=0, loss_panoptic=None, init_cfg=None),
+        loss_cls=dict(
+            type='CrossEntropyLoss',
+            use_sigmoid=False,
+            loss_weight=2.0,
+            reduction='mean',
+            class_weight=[1.0] * num_classes + [0.1]),
+        loss_mask=dict(
+            type='CrossEntropyLoss', use_sigmoid=True, reduction='mean', loss_weight=5.0),
+        loss_dice=dict(
+            type='DiceLoss',
+            use_sigmoid=True,
+            activate=True,
+            reduction='mean',
+            naive_dice=True,
+            eps=1.0,
+            loss_weight=5.0)),
+    panoptic_fusion_head=dict(
+        type='MaskFormerFusionHead',
+        num_things_classes=num_classes,
+        num_stuff_classes=0,
+        loss_panoptic=None,
+        init_cfg=None),
     train_cfg=dict(
         num_points=2048,
         oversample_ratio=3.0,
@@ -76,6 +99,11 @@ model = dict(
                 dict(type='DiceCost', weight=5.0, pred_act=True, eps=1.0)
             ]),
         sampler=dict(type='MaskPseudoSampler')),
-    test_cfg=dict(panoptic_on=False, semantic_on=False, instance_on=True, max_per_image=20,
-                  iou_thr=0.8, filter_low_score=True),
+    test_cfg=dict(
+        panoptic_on=False,
+        semantic_on=False,
+        instance_on=True,
+        max_per_image=20,
+        iou_thr=0.8,
+        filter_low_score=True),
     init_cfg=None)

@@ -31,8 +31,12 @@ def categories() -> Dict[str, list]:
     parts = []
     for obj_id, obj_class in enumerate(OBJECT_CLASSES, 1):
         for part in obj_class.part_names:
-            parts.append(dict(id=len(parts) + 1, name=f'{obj_class.name} {part}',
-                              supercategory=obj_class.name, object_category_id=obj_id))
+            parts.append(
+                dict(
+                    id=len(parts) + 1,
+                    name=f'{obj_class.name} {part}',
+                    supercategory=obj_class.name,
+                    object_category_id=obj_id))
     return dict(objects=objects, parts=parts)
 
 
@@ -56,7 +60,10 @@ def render_scene(size: int, rng: np.random.Generator):
     return finish(img, rng), objects, owner
 
 
-def make_synthetic_parts(out_dir: str, num_images: int = 400, seed: int = 0, image_size: int = 128,
+def make_synthetic_parts(out_dir: str,
+                         num_images: int = 400,
+                         seed: int = 0,
+                         image_size: int = 128,
                          val_fraction: float = 0.25) -> Dict[str, int]:
     """Generate ``num_images`` scenes into ``out_dir``; deterministic for ``seed``.
 
@@ -66,9 +73,15 @@ def make_synthetic_parts(out_dir: str, num_images: int = 400, seed: int = 0, ima
     if num_images < 2:
         raise ValueError(f'num_images must be >= 2 (one train, one val), got {num_images}')
     cats = categories()
-    part_ids = {(p['object_category_id'], p['name'].split(' ', 1)[1]): p['id'] for p in cats['parts']}
+    part_ids = {
+        (p['object_category_id'], p['name'].split(' ', 1)[1]): p['id']
+        for p in cats['parts']
+    }
     num_val = max(1, int(round(num_images * val_fraction)))
-    splits = {'train': range(0, num_images - num_val), 'val': range(num_images - num_val, num_images)}
+    splits = {
+        'train': range(0, num_images - num_val),
+        'val': range(num_images - num_val, num_images)
+    }
     os.makedirs(osp.join(out_dir, 'images'), exist_ok=True)
     summary = {}
     obj_ann_id = part_ann_id = 0
@@ -84,32 +97,46 @@ def make_synthetic_parts(out_dir: str, num_images: int = 400, seed: int = 0, ima
             with atomic_writer(osp.join(out_dir, 'images', file_name), 'wb') as f:
                 f.write(cv2.imencode('.png', cv2.cvtColor(img, cv2.COLOR_RGB2BGR))[1].tobytes())
             image_id = index + 1
-            images.append(dict(id=image_id, file_name=file_name, width=image_size, height=image_size))
+            images.append(
+                dict(id=image_id, file_name=file_name, width=image_size, height=image_size))
             for obj_index, (class_index, part_map) in enumerate(objects):
                 visible = owner == obj_index
                 if visible.sum() < MIN_VISIBLE_FRACTION * (part_map > 0).sum():
                     continue
                 obj_ann_id += 1
-                obj_anns.append(dict(id=obj_ann_id, image_id=image_id, category_id=class_index + 1,
-                                     iscrowd=0, **mask_to_coco_fields(visible)))
+                obj_anns.append(
+                    dict(
+                        id=obj_ann_id,
+                        image_id=image_id,
+                        category_id=class_index + 1,
+                        iscrowd=0,
+                        **mask_to_coco_fields(visible)))
                 obj_class = OBJECT_CLASSES[class_index]
                 for p, part_name in enumerate(obj_class.part_names):
                     part_mask = visible & (part_map == p + 1)
                     if part_mask.sum() < MIN_PART_AREA:
                         continue
                     part_ann_id += 1
-                    part_anns.append(dict(id=part_ann_id, image_id=image_id, object_id=obj_ann_id,
-                                          category_id=part_ids[(class_index + 1, part_name)],
-                                          iscrowd=0, **mask_to_coco_fields(part_mask)))
+                    part_anns.append(
+                        dict(
+                            id=part_ann_id,
+                            image_id=image_id,
+                            object_id=obj_ann_id,
+                            category_id=part_ids[(class_index + 1, part_name)],
+                            iscrowd=0,
+                            **mask_to_coco_fields(part_mask)))
             progress.update()
         info = dict(description='mmpartdistill synthetic parts', seed=seed, split=split)
-        atomic_write_json(dict(info=info, images=images, annotations=obj_anns,
-                               categories=cats['objects']),
-                          osp.join(out_dir, 'annotations', f'objects_{split}.json'))
-        atomic_write_json(dict(info=info, images=images, annotations=part_anns,
-                               categories=cats['parts']),
-                          osp.join(out_dir, 'annotations', f'parts_{split}.json'))
-        summary.update({f'{split}_images': len(images), f'{split}_objects': len(obj_anns),
-                        f'{split}_parts': len(part_anns)})
+        atomic_write_json(
+            dict(info=info, images=images, annotations=obj_anns, categories=cats['objects']),
+            osp.join(out_dir, 'annotations', f'objects_{split}.json'))
+        atomic_write_json(
+            dict(info=info, images=images, annotations=part_anns, categories=cats['parts']),
+            osp.join(out_dir, 'annotations', f'parts_{split}.json'))
+        summary.update({
+            f'{split}_images': len(images),
+            f'{split}_objects': len(obj_anns),
+            f'{split}_parts': len(part_anns)
+        })
     print()
     return summary

@@ -2,7 +2,12 @@
 import numpy as np
 
 
-def ellipse(cx: float, cy: float, a: float, b: float, angle: float = 0.0, n: int = 28) -> np.ndarray:
+def ellipse(cx: float,
+            cy: float,
+            a: float,
+            b: float,
+            angle: float = 0.0,
+            n: int = 28) -> np.ndarray:
     t = np.linspace(0, 2 * np.pi, n, endpoint=False)
     pts = np.stack([a * np.cos(t), b * np.sin(t)], 1)
     return rotate(pts, angle) + [cx, cy]
@@ -13,14 +18,24 @@ def rotate(pts: np.ndarray, angle: float) -> np.ndarray:
     return pts @ np.array([[c, s], [-s, c]])
 
 
-def quad(cx: float, cy: float, top: float, bottom: float, height: float, angle: float = 0.0) -> np.ndarray:
+def quad(cx: float,
+         cy: float,
+         top: float,
+         bottom: float,
+         height: float,
+         angle: float = 0.0) -> np.ndarray:
     """Trapezoid centred at (cx, cy) with the given top and bottom widths."""
     pts = np.array([[-top / 2, -height / 2], [top / 2, -height / 2], [bottom / 2, height / 2],
                     [-bottom / 2, height / 2]])
     return rotate(pts, angle) + [cx, cy]
 
 
-def limb(x: float, y: float, length: float, width: float, angle: float, taper: float = 1.0) -> np.ndarray:
+def limb(x: float,
+         y: float,
+         length: float,
+         width: float,
+         angle: float,
+         taper: float = 1.0) -> np.ndarray:
     """A bar from joint (x, y) along ``angle``; ``taper`` scales its far end's width."""
     d = np.array([np.cos(angle), np.sin(angle)])
     nrm = np.array([-d[1], d[0]])
@@ -33,7 +48,12 @@ def limb_end(x: float, y: float, length: float, angle: float) -> tuple:
     return x + length * np.cos(angle), y + length * np.sin(angle)
 
 
-def arc_band(cx: float, cy: float, r_out: float, r_in: float, start: float, end: float,
+def arc_band(cx: float,
+             cy: float,
+             r_out: float,
+             r_in: float,
+             start: float,
+             end: float,
              n: int = 16) -> np.ndarray:
     """A C-shaped band between two radii, from angle ``start`` to ``end``."""
     t = np.linspace(start, end, n)

@@ -37,21 +37,24 @@ def draw_lamp(rng):
     shade_angle = tilt + np.pi / 2 + _deg(rng, 0, 25)
     return [('base', ellipse(0, 0.85, rng.uniform(0.35, 0.55), rng.uniform(0.1, 0.16))),
             ('pole', limb(0, 0.85, pole_len + 0.05, rng.uniform(0.06, 0.1), tilt)),
-            ('shade', quad(top[0], top[1], rng.uniform(0.2, 0.4), rng.uniform(0.7, 1.0),
-                           rng.uniform(0.35, 0.5), shade_angle))]
+            ('shade',
+             quad(top[0], top[1], rng.uniform(0.2, 0.4), rng.uniform(0.7, 1.0),
+                  rng.uniform(0.35, 0.5), shade_angle))]
 
 
 def draw_quadruped(rng):
-    legs = [limb(x, 0.12, rng.uniform(0.5, 0.65), 0.1, _deg(rng, 90, 28), 0.8)
-            for x in (-0.45, -0.3, 0.3, 0.45)]
+    legs = [
+        limb(x, 0.12, rng.uniform(0.5, 0.65), 0.1, _deg(rng, 90, 28), 0.8)
+        for x in (-0.45, -0.3, 0.3, 0.45)
+    ]
     tail = limb(-0.55, -0.05, rng.uniform(0.35, 0.55), 0.07, _deg(rng, 200, 35), 0.4)
     neck = _deg(rng, -40, 25)
     hx, hy = limb_end(0.5, -0.1, 0.3, neck)
-    return ([('leg', p) for p in legs] + [('tail', tail),
-                                          ('torso', ellipse(0, 0, rng.uniform(0.55, 0.7),
-                                                            rng.uniform(0.24, 0.32))),
-                                          ('head', limb(0.45, -0.05, 0.32, 0.16, neck, 1.0)),
-                                          ('head', ellipse(hx, hy, 0.22, 0.15, neck + 0.4))])
+    return ([('leg', p) for p in legs] +
+            [('tail', tail),
+             ('torso', ellipse(0, 0, rng.uniform(0.55, 0.7), rng.uniform(0.24, 0.32))),
+             ('head', limb(0.45, -0.05, 0.32, 0.16, neck, 1.0)),
+             ('head', ellipse(hx, hy, 0.22, 0.15, neck + 0.4))])
 
 
 def draw_car(rng):
@@ -66,16 +69,20 @@ def draw_car(rng):
 def draw_tree(rng):
     lean = _deg(rng, -90, 10)
     top = limb_end(0, 0.95, 0.9, lean)
-    crown = [ellipse(top[0] + rng.uniform(-0.3, 0.3), top[1] - rng.uniform(0.1, 0.4),
-                     rng.uniform(0.3, 0.5), rng.uniform(0.25, 0.4)) for _ in range(3)]
+    crown = [
+        ellipse(top[0] + rng.uniform(-0.3, 0.3), top[1] - rng.uniform(0.1, 0.4),
+                rng.uniform(0.3, 0.5), rng.uniform(0.25, 0.4)) for _ in range(3)
+    ]
     return [('trunk', limb(0, 0.95, 1.0, rng.uniform(0.14, 0.24), lean, 0.7))] + \
         [('crown', p) for p in crown]
 
 
 def draw_humanoid(rng):
     legs = [limb(x, 0.3, rng.uniform(0.6, 0.75), 0.13, _deg(rng, 90, 22)) for x in (-0.11, 0.11)]
-    arms = [limb(x, -0.25, rng.uniform(0.5, 0.65), 0.1, _deg(rng, base, 60))
-            for x, base in ((-0.2, 150), (0.2, 30))]
+    arms = [
+        limb(x, -0.25, rng.uniform(0.5, 0.65), 0.1, _deg(rng, base, 60))
+        for x, base in ((-0.2, 150), (0.2, 30))
+    ]
     return ([('leg', p) for p in legs] + [('torso', quad(0, 0.0, 0.42, 0.34, 0.62))] +
             [('arm', p) for p in arms] + [('head', ellipse(0, -0.5, 0.16, 0.18))])
 
@@ -99,12 +106,14 @@ def draw_airplane(rng):
 
 OBJECT_CLASSES: Tuple[ObjectClass, ...] = (
     ObjectClass('lamp', (('base', 'checker'), ('pole', 'solid'), ('shade', 'stripes')), draw_lamp),
-    ObjectClass('quadruped', (('leg', 'stripes'), ('tail', 'noise'), ('torso', 'spots'),
-                              ('head', 'solid')), draw_quadruped),
+    ObjectClass('quadruped',
+                (('leg', 'stripes'), ('tail', 'noise'), ('torso', 'spots'), ('head', 'solid')),
+                draw_quadruped),
     ObjectClass('car', (('body', 'solid'), ('cabin', 'checker'), ('wheel', 'rings')), draw_car),
     ObjectClass('tree', (('trunk', 'stripes'), ('crown', 'spots')), draw_tree),
-    ObjectClass('humanoid', (('leg', 'solid'), ('torso', 'checker'), ('arm', 'stripes'),
-                             ('head', 'noise')), draw_humanoid),
+    ObjectClass('humanoid',
+                (('leg', 'solid'), ('torso', 'checker'), ('arm', 'stripes'), ('head', 'noise')),
+                draw_humanoid),
     ObjectClass('mug', (('handle', 'solid'), ('cup', 'stripes')), draw_mug),
     ObjectClass('airplane', (('wing', 'checker'), ('tail', 'solid'), ('fuselage', 'noise')),
                 draw_airplane),

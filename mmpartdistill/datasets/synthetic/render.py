@@ -39,7 +39,8 @@ def random_colour(rng: np.random.Generator) -> np.ndarray:
 def background(size: int, rng: np.random.Generator) -> np.ndarray:
     """Cluttered textured background: a gradient plus textured distractor blobs."""
     yy, xx = np.mgrid[0:size, 0:size].astype(np.float32) / size
-    img = (random_colour(rng) * (1 - xx[..., None]) * 0.6 + random_colour(rng) * yy[..., None] * 0.6)
+    img = (
+        random_colour(rng) * (1 - xx[..., None]) * 0.6 + random_colour(rng) * yy[..., None] * 0.6)
     for _ in range(rng.integers(4, 9)):
         blob = np.zeros((size, size), np.uint8)
         centre = rng.integers(0, size, 2)
@@ -67,13 +68,16 @@ def rasterise_parts(obj_class: ObjectClass, polygons: List[Tuple[str, np.ndarray
     label = np.zeros((size, size), np.uint8)
     for part_name, poly in polygons:
         pix = poly @ affine[:, :2].T + affine[:, 2]
-        cv2.fillPoly(label, [np.round(pix * 16).astype(np.int32)],
-                     obj_class.part_names.index(part_name) + 1, lineType=cv2.LINE_8, shift=4)
+        cv2.fillPoly(
+            label, [np.round(pix * 16).astype(np.int32)],
+            obj_class.part_names.index(part_name) + 1,
+            lineType=cv2.LINE_8,
+            shift=4)
     return label
 
 
-def paint_object(img: np.ndarray, obj_class: ObjectClass, part_map: np.ndarray,
-                 affine: np.ndarray, rng: np.random.Generator) -> None:
+def paint_object(img: np.ndarray, obj_class: ObjectClass, part_map: np.ndarray, affine: np.ndarray,
+                 rng: np.random.Generator) -> None:
     """Paint each part with its texture family in colours drawn for this instance."""
     u, v = local_frame(img.shape[0], affine)
     shared = rng.random() < 0.3  # one palette for the whole instance: colour names no part

@@ -27,7 +27,8 @@ def mask_iou(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.logical_and(a, b).sum() / union) if union else 0.0
 
 
-def object_pixel_counts(object_mask: np.ndarray, gt_labels: np.ndarray,
+def object_pixel_counts(object_mask: np.ndarray,
+                        gt_labels: np.ndarray,
                         predictions: Sequence[Tuple[int, float, np.ndarray]],
                         iou_drop: float = 0.1) -> Dict[Tuple[int, int], int]:
     """Pixel counts of (predicted part id, ground-truth part id) inside one object.
@@ -39,6 +40,10 @@ def object_pixel_counts(object_mask: np.ndarray, gt_labels: np.ndarray,
         iou_drop: predictions with IoU <= this against every ground-truth part
             are dropped.
     """
+    for part_id, _, mask in predictions:
+        if mask.shape != gt_labels.shape:
+            raise ValueError(f'part {part_id}: prediction mask of shape {mask.shape} on an object '
+                             f'of shape {gt_labels.shape}; predict at the original image size')
     inside = object_mask.astype(bool)
     labelled = inside & (gt_labels > 0)
     gt_parts = [gt_labels == p for p in np.unique(gt_labels[labelled])]
@@ -49,8 +54,8 @@ def object_pixel_counts(object_mask: np.ndarray, gt_labels: np.ndarray,
         if max((mask_iou(cut, gt) for gt in gt_parts), default=0.0) <= iou_drop:
             continue
         pred_map[cut] = part_id
-    pairs, counts = np.unique(np.stack([pred_map[labelled], gt_labels[labelled]]), axis=1,
-                              return_counts=True)
+    pairs, counts = np.unique(
+        np.stack([pred_map[labelled], gt_labels[labelled]]), axis=1, return_counts=True)
     return {(int(k), int(p)): int(c) for (k, p), c in zip(pairs.T, counts)}
 
 
@@ -71,7 +76,8 @@ def map_clusters(confusion: np.ndarray, mapping: str) -> np.ndarray:
         return np.where(confusion.sum(1) > 0, confusion.argmax(1), -1)
     if mapping == 'hungarian':
         union = confusion.sum(1, keepdims=True) + confusion.sum(0, keepdims=True) - confusion
-        iou = np.divide(confusion, union, out=np.zeros_like(confusion, dtype=float), where=union > 0)
+        iou = np.divide(
+            confusion, union, out=np.zeros_like(confusion, dtype=float), where=union > 0)
         rows, cols = linear_sum_assignment(-iou)
         assigned = np.full(confusion.shape[0], -1)
         assigned[rows] = cols
@@ -120,6 +126,12 @@ def summarize(class_counts: Dict[int, Dict[Tuple[int, int], int]],
         'A-mIoU': 100 * float(scores[:, 0].mean()),
         'mACC': 100 * float(scores[:, 1].mean()),
         'mIoPred': 100 * float(scores[:, 2].mean()),
-        'per_class_mIoU': {c: 100 * v for c, v in class_miou.items()},
-        'per_part_IoU': {p: 100 * float(v[0]) for p, v in part_scores.items()},
+        'per_class_mIoU': {
+            c: 100 * v
+            for c, v in class_miou.items()
+        },
+        'per_part_IoU': {
+            p: 100 * float(v[0])
+            for p, v in part_scores.items()
+        },
     }

@@ -36,9 +36,11 @@ def pairwise_iou(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
 
 
-def object_recall_counts(object_mask: np.ndarray, gt_parts: np.ndarray,
+def object_recall_counts(object_mask: np.ndarray,
+                         gt_parts: np.ndarray,
                          proposals: Sequence[Tuple[float, np.ndarray]],
-                         max_dets: Sequence[int], overlapping: bool = True) -> np.ndarray:
+                         max_dets: Sequence[int],
+                         overlapping: bool = True) -> np.ndarray:
     """Matched ground-truth parts ``[len(max_dets), len(IOU_THRESHOLDS)]`` of one object.
 
     Proposals are cut to the object; with ``overlapping=False`` the top-N

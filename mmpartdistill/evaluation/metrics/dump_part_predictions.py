@@ -19,7 +19,11 @@ class DumpPartPredictions(BaseMetric):
         out_file: the ``.json`` file to write.
     """
 
-    def __init__(self, *, objects_file: str, out_file: str, collect_device: str = 'cpu',
+    def __init__(self,
+                 *,
+                 objects_file: str,
+                 out_file: str,
+                 collect_device: str = 'cpu',
                  prefix: Optional[str] = None) -> None:
         super().__init__(collect_device=collect_device, prefix=prefix)
         if not out_file.endswith('.json'):
@@ -33,8 +37,8 @@ class DumpPartPredictions(BaseMetric):
         for sample in data_samples:
             # one result per sample: MMEngine cuts results to the dataset's length
             self.results.append(
-                predictions_to_records(instances_to_predictions(sample['pred_parts']),
-                                       self._objects))
+                predictions_to_records(
+                    instances_to_predictions(sample['pred_parts']), self._objects))
 
     def compute_metrics(self, results: list) -> dict:
         records = [r for per_image in results for r in per_image]

@@ -2,20 +2,18 @@
 from typing import Optional, Sequence
 
 from mmdet.registry import METRICS
-from mmengine.evaluator import BaseMetric
 from mmengine.logging import MMLogger
 
 from ..evaluate import part_miou_counts, summarize_part_miou
 from ..functional.part_miou import MAPPINGS
-from ..part_predictions import instances_to_predictions
-from ..parts_file import PartsFile
-from .ground_truth import load_ground_truth
+from ..part_predictions import PredictionsByObject
+from .ground_truth import GroundTruthPartsMetric
 
 REPORTED = ('C-mIoU', 'A-mIoU', 'mACC', 'mIoPred')
 
 
 @METRICS.register_module()
-class PartMIoUMetric(BaseMetric):
+class PartMIoUMetric(GroundTruthPartsMetric):
     """C-mIoU, A-mIoU, mACC and mIoPred of predicted parts, per cluster mapping.
 
     Reads the ground-truth parts itself (no training path touches them) and
@@ -33,36 +31,24 @@ class PartMIoUMetric(BaseMetric):
     def __init__(self, *, objects_file: str, parts_file: str, iou_drop: float = 0.1,
                  mappings: Sequence[str] = MAPPINGS, collect_device: str = 'cpu',
                  prefix: Optional[str] = None) -> None:
-        super().__init__(collect_device=collect_device, prefix=prefix)
+        super().__init__(objects_file=objects_file, parts_file=parts_file,
+                         collect_device=collect_device, prefix=prefix)
         unknown = set(mappings) - set(MAPPINGS)
         if unknown:
             raise ValueError(f'unknown mappings {sorted(unknown)}; choose from {MAPPINGS}')
-        self.objects_file, self.parts_file = objects_file, parts_file
         self.iou_drop, self.mappings = iou_drop, tuple(mappings)
-        self._parts: Optional[PartsFile] = None
 
-    @property
-    def parts(self) -> PartsFile:
-        if self._parts is None:
-            self._parts = load_ground_truth(self.objects_file, self.parts_file)
-        return self._parts
-
-    def process(self, data_batch: dict, data_samples: Sequence[dict]) -> None:
-        for sample in data_samples:
-            predictions = instances_to_predictions(sample['pred_parts'])
-            object_ids = self.parts.objects.objects_by_image[sample['img_id']]
-            # one result per sample: MMEngine cuts results to the dataset's length
-            self.results.append(part_miou_counts(self.parts, object_ids, predictions,
-                                                 self.iou_drop))
+    def score_objects(self, object_ids: Sequence[int], predictions: PredictionsByObject) -> list:
+        return part_miou_counts(self.parts, object_ids, predictions, self.iou_drop)
 
     def compute_metrics(self, results: list) -> dict:
-        summary = summarize_part_miou(self.parts, [c for per_image in results for c in per_image],
-                                      self.mappings)
+        summary = summarize_part_miou(self.parts, self.flatten(results), self.mappings)
         logger = MMLogger.get_current_instance()
         metrics = {}
         for mapping, scores in summary.items():
             names = {c: self.parts.objects.categories[c]['name'] for c in scores['per_class_mIoU']}
-            logger.info(f'part mIoU per class ({mapping}): ' + ', '.join(
-                f'{names[c]} {v:.1f}' for c, v in scores['per_class_mIoU'].items()))
+            logger.info(f'part mIoU per class ({mapping}): ' +
+                        ', '.join(f'{names[c]} {v:.1f}'
+                                  for c, v in scores['per_class_mIoU'].items()))
             metrics.update({f'{mapping}/{key}': scores[key] for key in REPORTED})
         return metrics

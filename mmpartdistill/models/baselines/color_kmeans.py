@@ -36,7 +36,7 @@ class ColorKMeansBaseline(PartBaseline):
         assigned = masked_kmeans(points, offsets, self.num_parts, self.iters, seed=self.seed).labels
         for m, mask in enumerate(masks):
             part = assigned[offsets[m]:offsets[m + 1]]
-            by_size = torch.argsort(torch.bincount(part, minlength=self.num_parts), descending=True,
-                                    stable=True)
+            by_size = torch.argsort(
+                torch.bincount(part, minlength=self.num_parts), descending=True, stable=True)
             labels[m][mask] = torch.argsort(by_size)[part]
         return labels

@@ -19,7 +19,10 @@ class PartBaseline(BaseModel):
         num_parts: K, the number of parts each object is split into.
     """
 
-    def __init__(self, *, num_parts: int = 4, data_preprocessor: Optional[dict] = None,
+    def __init__(self,
+                 *,
+                 num_parts: int = 4,
+                 data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(data_preprocessor=data_preprocessor, init_cfg=init_cfg)
         if num_parts < 1:
@@ -27,10 +30,13 @@ class PartBaseline(BaseModel):
         self.num_parts = num_parts
 
     def split_objects(self, image: torch.Tensor, masks: torch.Tensor) -> torch.Tensor:
-        """Part index map ``[M, H, W]`` (-1 outside) of the masks ``[M, H, W]`` of an image ``[3, H, W]``."""
+        """Part index map ``[M, H, W]`` (-1 outside) of the object masks
+        ``[M, H, W]`` of an image ``[3, H, W]``."""
         raise NotImplementedError
 
-    def forward(self, inputs: torch.Tensor, data_samples: Optional[List[DetDataSample]] = None,
+    def forward(self,
+                inputs: torch.Tensor,
+                data_samples: Optional[List[DetDataSample]] = None,
                 mode: str = 'predict') -> List[DetDataSample]:
         if mode != 'predict':
             raise ValueError(f'{type(self).__name__} is training-free: it supports mode="predict" '
@@ -46,8 +52,9 @@ class PartBaseline(BaseModel):
         labels = self.split_objects(image[:, :h, :w].float(), masks)
         parts = [(m, k) for m in range(len(masks)) for k in labels[m].unique().tolist() if k >= 0]
         pred = InstanceData()
-        pred.masks = (torch.stack([labels[m] == k for m, k in parts]) if parts else
-                      torch.zeros((0, h, w), dtype=torch.bool))
+        pred.masks = (
+            torch.stack([labels[m] == k for m, k in parts]) if parts else torch.zeros(
+                (0, h, w), dtype=torch.bool))
         pred.part_ids = torch.tensor([k for _, k in parts], dtype=torch.long)
         pred.scores = torch.ones(len(parts))
         pred.object_ids = torch.tensor([sample.object_ids[m] for m, _ in parts], dtype=torch.long)
