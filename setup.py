@@ -53,7 +53,7 @@ def requirements() -> list:
 def make_extension():
     sources = sorted(glob.glob('csrc/*.cpp') + glob.glob('csrc/cpu/*.cpp'))
     cuda_sources = sorted(glob.glob('csrc/cuda/*.cu') + glob.glob('csrc/cuda/*.cpp'))
-    extra = {'cxx': ['-O3']}
+    extra = {'cxx': ['-O3', '-fopenmp-simd']}
     want_cuda = torch.cuda.is_available() or os.getenv('FORCE_CUDA', '0') == '1'
     if want_cuda and cuda_sources:
         extra['nvcc'] = ['-O3', '-DWITH_CUDA']

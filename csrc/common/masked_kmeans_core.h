@@ -34,118 +34,84 @@ inline int64_t uniform_index(uint64_t seed, int64_t instance, int64_t draw, int6
   return idx < n ? idx : n - 1;
 }
 
-inline double squared_distance(const float* a, const float* b, int64_t d) {
-  double acc = 0.0;
-  for (int64_t j = 0; j < d; ++j) {
-    const double diff = static_cast<double>(a[j]) - static_cast<double>(b[j]);
-    acc += diff * diff;
-  }
-  return acc;
-}
-
 inline void fill_nan(float* out, int64_t count) {
   const float nan = std::numeric_limits<float>::quiet_NaN();
   for (int64_t i = 0; i < count; ++i) out[i] = nan;
 }
 
-// k-means++ seeding of one instance into out[k * d]. An instance with n <= k
-// points gets one centroid per point; the unused rows are NaN. `d2` is
-// scratch of n doubles.
-inline void kmeanspp_seed(const float* x, int64_t n, int64_t d, int64_t k, uint64_t seed,
-                          int64_t instance, float* out, double* d2) {
-  if (n <= k) {
-    if (n > 0) std::memcpy(out, x, sizeof(float) * n * d);
-    fill_nan(out + n * d, (k - n) * d);
-    return;
-  }
-  const int64_t first = uniform_index(seed, instance, 0, n);
-  std::memcpy(out, x + first * d, sizeof(float) * d);
-  for (int64_t i = 0; i < n; ++i) d2[i] = squared_distance(x + i * d, out, d);
-  for (int64_t c = 1; c < k; ++c) {
-    double total = 0.0;
-    for (int64_t i = 0; i < n; ++i) total += d2[i];
-    int64_t pick = n - 1;
-    if (total > 0.0) {
-      const double target = uniform01(seed, instance, c) * total;
-      double cum = 0.0;
-      for (int64_t i = 0; i < n; ++i) {
-        cum += d2[i];
-        if (cum > target) {
-          pick = i;
-          break;
-        }
-      }
-    } else {
-      pick = uniform_index(seed, instance, c, n);
-    }
-    float* centroid = out + c * d;
-    std::memcpy(centroid, x + pick * d, sizeof(float) * d);
-    for (int64_t i = 0; i < n; ++i) {
-      const double dist = squared_distance(x + i * d, centroid, d);
-      if (dist < d2[i]) d2[i] = dist;
-    }
-  }
+// Squared distances of points to a centroid from their dot products with it:
+// |x|^2 - 2 x.c + |c|^2, clamped at 0 against rounding. Every backend and the
+// reference compute distances this way, so that they agree bit for bit.
+inline float expanded_sqdist(float xnorm, float dot, float cnorm) {
+  const float v = xnorm - 2.f * dot + cnorm;
+  return v > 0.f ? v : 0.f;
 }
 
-// Assigns points [begin, end) to their nearest centroid. cost[i] receives the
-// assignment cost (squared distance for L2, negated dot product for dot), the
-// quantity that picks the farthest point when a cluster empties. `cnorm`
-// holds the squared centroid norms (L2 only). Returns whether a label changed.
-inline bool assign_points(const float* x, int64_t d, const float* c, int64_t k,
-                          const float* cnorm, KMeansMetric metric, int64_t begin, int64_t end,
-                          int64_t* labels, float* cost) {
+// Index of the k-means++ draw `c` given the cumulative weights of a
+// sequential double prefix sum over d2 (total > 0): the first point whose
+// running sum exceeds u * total.
+inline int64_t weighted_pick(const double* d2, int64_t n, double target) {
+  double cum = 0.0;
+  for (int64_t i = 0; i < n; ++i) {
+    cum += d2[i];
+    if (cum > target) return i;
+  }
+  return n - 1;
+}
+
+// Picks each row's nearest centroid from its dot products `dots [rows, k]`.
+// cost[i] receives the assignment cost (squared distance for L2, negated dot
+// product for dot), which picks the farthest point when a cluster empties.
+// Returns whether a label changed.
+inline bool pick_nearest(const float* dots, const float* xnorm, const float* cnorm, int64_t rows,
+                         int64_t k, KMeansMetric metric, int64_t* labels, float* cost) {
   bool changed = false;
-  for (int64_t i = begin; i < end; ++i) {
-    const float* xi = x + i * d;
+  for (int64_t i = 0; i < rows; ++i) {
+    const float* di = dots + i * k;
     float best = std::numeric_limits<float>::infinity();
     int64_t best_j = 0;
     for (int64_t j = 0; j < k; ++j) {
-      const float* cj = c + j * d;
-      float dot = 0.f;
-      for (int64_t t = 0; t < d; ++t) dot += xi[t] * cj[t];
-      const float score = metric == KMeansMetric::kL2 ? cnorm[j] - 2.f * dot : -dot;
+      const float score = metric == KMeansMetric::kL2 ? expanded_sqdist(xnorm[i], di[j], cnorm[j])
+                                                      : -di[j];
       if (score < best) {
         best = score;
         best_j = j;
       }
     }
-    if (metric == KMeansMetric::kL2) {
-      float xnorm = 0.f;
-      for (int64_t t = 0; t < d; ++t) xnorm += xi[t] * xi[t];
-      best += xnorm;
-    }
-    if (labels[i] != best_j) changed = true;
+    changed |= labels[i] != best_j;
     labels[i] = best_j;
     cost[i] = best;
   }
   return changed;
 }
 
-inline void centroid_norms(const float* c, int64_t k, int64_t d, float* cnorm) {
+// Nearest and second-nearest centroid of one row from its dot products,
+// as squared L2 distances (the bounds of the accelerated assignment).
+inline void two_nearest(const float* dots, float xnorm, const float* cnorm, int64_t k,
+                        int64_t* best_j, float* best, float* second) {
+  *best = std::numeric_limits<float>::infinity();
+  *second = std::numeric_limits<float>::infinity();
+  *best_j = 0;
   for (int64_t j = 0; j < k; ++j) {
-    float acc = 0.f;
-    for (int64_t t = 0; t < d; ++t) acc += c[j * d + t] * c[j * d + t];
-    cnorm[j] = acc;
+    const float v = expanded_sqdist(xnorm, dots[j], cnorm[j]);
+    if (v < *best) {
+      *second = *best;
+      *best = v;
+      *best_j = j;
+    } else if (v < *second) {
+      *second = v;
+    }
   }
 }
 
 // Moves every centroid to the mean of its points (re-normalised for spherical
 // k-means). An empty cluster is re-seeded at the point of highest assignment
-// cost, which then joins it. `sums` is scratch of k * d doubles, `counts` of k.
-// Returns whether a cluster was re-seeded (its centroid is then no mean yet).
-inline bool update_centroids(const float* x, int64_t n, int64_t d, int64_t k, bool normalize,
-                             int64_t* labels, float* cost, float* c, double* sums,
-                             int64_t* counts) {
-  std::memset(sums, 0, sizeof(double) * k * d);
-  std::memset(counts, 0, sizeof(int64_t) * k);
+// cost, which then joins it. Returns whether a cluster was re-seeded (its
+// centroid is then no mean yet).
+inline bool finish_update(const float* x, int64_t n, int64_t d, int64_t k, bool normalize,
+                          const double* sums, const int64_t* counts, int64_t* labels, float* cost,
+                          float* c) {
   bool reseeded = false;
-  for (int64_t i = 0; i < n; ++i) {
-    const int64_t j = labels[i];
-    counts[j] += 1;
-    double* s = sums + j * d;
-    const float* xi = x + i * d;
-    for (int64_t t = 0; t < d; ++t) s[t] += xi[t];
-  }
   for (int64_t j = 0; j < k; ++j) {
     float* cj = c + j * d;
     if (counts[j] == 0) {
@@ -163,26 +129,17 @@ inline bool update_centroids(const float* x, int64_t n, int64_t d, int64_t k, bo
       reseeded = true;
       continue;
     }
-    const double inv = 1.0 / static_cast<double>(counts[j]);
     double norm = 0.0;
     for (int64_t t = 0; t < d; ++t) {
-      const double mean = sums[j * d + t] * inv;
-      cj[t] = static_cast<float>(mean);
-      norm += mean * mean;
+      cj[t] = static_cast<float>(sums[j * d + t] / static_cast<double>(counts[j]));
+      norm += static_cast<double>(cj[t]) * cj[t];
     }
     if (normalize && norm > 0.0) {
-      const float scale = static_cast<float>(1.0 / std::sqrt(norm));
-      for (int64_t t = 0; t < d; ++t) cj[t] *= scale;
+      const float inv = static_cast<float>(1.0 / std::sqrt(norm));
+      for (int64_t t = 0; t < d; ++t) cj[t] *= inv;
     }
   }
   return reseeded;
-}
-
-inline double instance_inertia(const float* x, int64_t n, int64_t d, const float* c,
-                               const int64_t* labels) {
-  double acc = 0.0;
-  for (int64_t i = 0; i < n; ++i) acc += squared_distance(x + i * d, c + labels[i] * d, d);
-  return acc;
 }
 
 }  // namespace mmpartdistill

@@ -37,7 +37,9 @@ def check_packed(points: torch.Tensor, offsets: torch.Tensor) -> None:
                          f'got {int(offsets[0])} and {int(offsets[-1])}')
     if offsets.numel() > 1 and bool((offsets[1:] < offsets[:-1]).any()):
         raise ValueError('offsets must be non-decreasing')
-    if not bool(torch.isfinite(points).all()):
+    # One cheap pass: a NaN or inf anywhere makes the sum non-finite (so may
+    # overflow of huge finite values, which the exact check then clears).
+    if not bool(torch.isfinite(points.sum())) and not bool(torch.isfinite(points).all()):
         bad = int((~torch.isfinite(points)).any(dim=1).nonzero()[0])
         raise ValueError(f'points hold a non-finite value (first at row {bad})')
 
