@@ -56,7 +56,7 @@ def make_extension():
     extra = {'cxx': ['-O3', '-fopenmp-simd']}
     want_cuda = torch.cuda.is_available() or os.getenv('FORCE_CUDA', '0') == '1'
     if want_cuda and cuda_sources:
-        extra['nvcc'] = ['-O3', '-DWITH_CUDA']
+        extra['nvcc'] = ['-O3', '-DWITH_CUDA', '-std=c++17']
         extra['cxx'].append('-DWITH_CUDA')
         return CUDAExtension('mmpartdistill._ext', sources + cuda_sources, extra_compile_args=extra)
     return CppExtension('mmpartdistill._ext', sources, extra_compile_args=extra)

@@ -11,8 +11,10 @@ namespace {
 
 void check_packed(const at::Tensor& points, const at::Tensor& offsets) {
   TORCH_CHECK(points.dim() == 2, "points must be [N, D], got ", points.sizes());
-  TORCH_CHECK(points.scalar_type() == at::kFloat, "points must be float32 here, got ",
-              points.scalar_type());
+  const auto type = points.scalar_type();
+  TORCH_CHECK(type == at::kFloat || (points.is_cuda() && (type == at::kHalf || type == at::kBFloat16)),
+              "points must be float32 (float16/bfloat16 also on CUDA), got ", type, " on ",
+              points.device());
   TORCH_CHECK(points.is_contiguous(), "points must be contiguous");
   TORCH_CHECK(offsets.dim() == 1 && offsets.size(0) >= 1, "offsets must be [B+1], got ",
               offsets.sizes());
@@ -27,6 +29,9 @@ at::Tensor kmeanspp_init(const at::Tensor& points, const at::Tensor& offsets, in
                          int64_t seed) {
   check_packed(points, offsets);
   TORCH_CHECK(k >= 1, "k must be >= 1, got ", k);
+#ifdef WITH_CUDA
+  if (points.is_cuda()) return kmeanspp_init_cuda(points, offsets, k, seed);
+#endif
   return kmeanspp_init_cpu(points, offsets, k, seed);
 }
 
@@ -40,8 +45,15 @@ std::tuple<at::Tensor, at::Tensor, at::Tensor> masked_kmeans(
               points.size(1), "], got ", init_centroids.sizes());
   TORCH_CHECK(init_centroids.scalar_type() == at::kFloat && init_centroids.is_contiguous(),
               "init_centroids must be contiguous float32");
+  TORCH_CHECK(init_centroids.device() == points.device(), "init_centroids are on ",
+              init_centroids.device(), " but points are on ", points.device());
   TORCH_CHECK(metric == 0 || metric == 1, "metric must be 0 (l2) or 1 (dot), got ", metric);
   TORCH_CHECK(iters >= 0, "iters must be >= 0, got ", iters);
+#ifdef WITH_CUDA
+  if (points.is_cuda()) {
+    return masked_kmeans_cuda(points, offsets, init_centroids, iters, metric, normalize_centroids);
+  }
+#endif
   return masked_kmeans_cpu(points, offsets, init_centroids, iters, metric, normalize_centroids);
 }
 
@@ -58,6 +70,13 @@ TORCH_LIBRARY_IMPL(mmpartdistill, CPU, m) {
   m.impl("kmeanspp_init", &kmeanspp_init);
   m.impl("masked_kmeans", &masked_kmeans);
 }
+
+#ifdef WITH_CUDA
+TORCH_LIBRARY_IMPL(mmpartdistill, CUDA, m) {
+  m.impl("kmeanspp_init", &kmeanspp_init);
+  m.impl("masked_kmeans", &masked_kmeans);
+}
+#endif
 
 }  // namespace mmpartdistill
 

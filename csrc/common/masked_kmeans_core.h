@@ -8,6 +8,12 @@
 #include <cstring>
 #include <limits>
 
+#ifdef __CUDACC__
+#define MMPD_HOST_DEVICE __host__ __device__
+#else
+#define MMPD_HOST_DEVICE
+#endif
+
 namespace mmpartdistill {
 
 enum class KMeansMetric : int64_t { kL2 = 0, kDot = 1 };
@@ -15,21 +21,21 @@ enum class KMeansMetric : int64_t { kL2 = 0, kDot = 1 };
 // splitmix64 finaliser: the counter-based generator behind every random draw,
 // so that a draw depends only on (seed, instance, draw index) and results do
 // not depend on thread scheduling.
-inline uint64_t splitmix64(uint64_t x) {
+MMPD_HOST_DEVICE inline uint64_t splitmix64(uint64_t x) {
   uint64_t z = x + 0x9E3779B97F4A7C15ULL;
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
   z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
   return z ^ (z >> 31);
 }
 
-inline double uniform01(uint64_t seed, int64_t instance, int64_t draw) {
+MMPD_HOST_DEVICE inline double uniform01(uint64_t seed, int64_t instance, int64_t draw) {
   const uint64_t stream =
       splitmix64(seed + 0x9E3779B97F4A7C15ULL * static_cast<uint64_t>(instance + 1));
   const uint64_t key = splitmix64(stream + static_cast<uint64_t>(draw));
   return static_cast<double>(key >> 11) * (1.0 / 9007199254740992.0);
 }
 
-inline int64_t uniform_index(uint64_t seed, int64_t instance, int64_t draw, int64_t n) {
+MMPD_HOST_DEVICE inline int64_t uniform_index(uint64_t seed, int64_t instance, int64_t draw, int64_t n) {
   const int64_t idx = static_cast<int64_t>(uniform01(seed, instance, draw) * static_cast<double>(n));
   return idx < n ? idx : n - 1;
 }
@@ -42,7 +48,7 @@ inline void fill_nan(float* out, int64_t count) {
 // Squared distances of points to a centroid from their dot products with it:
 // |x|^2 - 2 x.c + |c|^2, clamped at 0 against rounding. Every backend and the
 // reference compute distances this way, so that they agree bit for bit.
-inline float expanded_sqdist(float xnorm, float dot, float cnorm) {
+MMPD_HOST_DEVICE inline float expanded_sqdist(float xnorm, float dot, float cnorm) {
   const float v = xnorm - 2.f * dot + cnorm;
   return v > 0.f ? v : 0.f;
 }
