@@ -30,8 +30,8 @@ def make_workload(num_instances: int, dim: int, min_pts: int, max_pts: int,
         blobs = int(torch.randint(3, 9, (1, ), generator=g))
         centres = torch.randn(blobs, dim, generator=g) * 2
         which = torch.randint(0, blobs, (int(sizes[b]), ), generator=g)
-        points[offsets[b]:offsets[b + 1]] = centres[which] + torch.randn(int(sizes[b]), dim,
-                                                                         generator=g)
+        points[offsets[b]:offsets[b + 1]] = centres[which] + torch.randn(
+            int(sizes[b]), dim, generator=g)
     return points, offsets
 
 
@@ -68,8 +68,8 @@ def run_sklearn(points, offsets, k, iters, init):
     from sklearn.cluster import KMeans
     x_all, init_np, out = points.numpy(), init.numpy(), []
     for b in range(len(offsets) - 1):
-        km = KMeans(n_clusters=k, init=init_np[b], n_init=1, max_iter=iters, tol=0.0,
-                    algorithm='lloyd')
+        km = KMeans(
+            n_clusters=k, init=init_np[b], n_init=1, max_iter=iters, tol=0.0, algorithm='lloyd')
         km.fit(x_all[offsets[b]:offsets[b + 1]])
         out.append(torch.from_numpy(km.cluster_centers_))
     return out
@@ -80,8 +80,13 @@ def run_faiss(points, offsets, k, iters, init):
     x_all, init_np, out = points.numpy(), init.numpy(), []
     for b in range(len(offsets) - 1):
         x = np.ascontiguousarray(x_all[offsets[b]:offsets[b + 1]])
-        km = faiss.Kmeans(x.shape[1], k, niter=iters, max_points_per_centroid=10**7,
-                          min_points_per_centroid=1, verbose=False)
+        km = faiss.Kmeans(
+            x.shape[1],
+            k,
+            niter=iters,
+            max_points_per_centroid=10**7,
+            min_points_per_centroid=1,
+            verbose=False)
         km.train(x, init_centroids=np.ascontiguousarray(init_np[b]))
         out.append(torch.from_numpy(km.centroids.copy()))
     return out
@@ -98,8 +103,8 @@ def timed(fn: Callable, device: str, *args) -> Tuple[float, list]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--device', default='cpu', choices=['cpu', 'cuda'])
     parser.add_argument('--instances', type=int, default=256)
     parser.add_argument('--min-points', type=int, default=200)
@@ -107,21 +112,24 @@ def main() -> None:
     parser.add_argument('--dims', type=int, nargs='+', default=[256, 1024])
     parser.add_argument('--ks', type=int, nargs='+', default=[4, 8])
     parser.add_argument('--iters', type=int, default=20)
-    parser.add_argument('--baselines', nargs='+', default=None,
-                        help='default: reference, sklearn, faiss on cpu; loop on cuda')
+    parser.add_argument(
+        '--baselines',
+        nargs='+',
+        default=None,
+        help='default: reference, sklearn, faiss on cpu; loop on cuda')
     args = parser.parse_args()
     baselines = args.baselines or (['reference', 'sklearn', 'faiss']
                                    if args.device == 'cpu' else ['loop'])
-    methods: Dict[str, Callable] = dict(op=run_op, reference=run_reference, loop=run_loop,
-                                        sklearn=run_sklearn, faiss=run_faiss)
+    methods: Dict[str, Callable] = dict(
+        op=run_op, reference=run_reference, loop=run_loop, sklearn=run_sklearn, faiss=run_faiss)
     print(f'device {args.device}, torch threads {torch.get_num_threads()}, '
           f'{args.instances} instances of {args.min_points}-{args.max_points} points, '
           f'{args.iters} iterations')
     print('| D | k | method | time (s) | instances/s | op speed-up | mean inertia vs op |')
     print('|---|---|---|---|---|---|---|')
     for dim in args.dims:
-        points, offsets = make_workload(args.instances, dim, args.min_points, args.max_points,
-                                        seed=dim)
+        points, offsets = make_workload(
+            args.instances, dim, args.min_points, args.max_points, seed=dim)
         for k in args.ks:
             init = kmeanspp_init(points, offsets, k, seed=0)
             data = [t.to(args.device) for t in (points, offsets, init)]
@@ -130,8 +138,8 @@ def main() -> None:
                 on = data if name in ('op', 'reference', 'loop') else (points, offsets, init)
                 warm = int(on[1][4])  # warm-up on the first 4 instances: imports, thread pools
                 methods[name](on[0][:warm], on[1][:5], k, 2, on[2][:4])
-                seconds, centroids = timed(methods[name], args.device, on[0], on[1], k,
-                                           args.iters, on[2])
+                seconds, centroids = timed(methods[name], args.device, on[0], on[1], k, args.iters,
+                                           on[2])
                 results[name] = (seconds, mean_inertia(points, offsets, centroids))
             op_time, op_inertia = results['op']
             for name, (seconds, inertia) in results.items():

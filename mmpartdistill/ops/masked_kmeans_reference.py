@@ -33,7 +33,9 @@ def _sqdist(xnorm: torch.Tensor, dots: torch.Tensor, cnorm: torch.Tensor) -> tor
     return (xnorm - 2 * dots + cnorm).clamp_min(0)
 
 
-def kmeanspp_init_reference(points: torch.Tensor, offsets: torch.Tensor, k: int,
+def kmeanspp_init_reference(points: torch.Tensor,
+                            offsets: torch.Tensor,
+                            k: int,
                             seed: int = 0) -> torch.Tensor:
     """k-means++ seeding with the op's counter-based draws."""
     check_packed(points, offsets)

@@ -21,19 +21,22 @@ def ground_truth_as_predictions(metric, drop_class=None):
         image = parts.objects.images[img_id]
         pred = InstanceData(
             masks=torch.stack(masks) if masks else torch.zeros(0, image['height'], image['width']),
-            scores=torch.ones(len(masks)), part_ids=torch.tensor(part_ids, dtype=torch.long),
+            scores=torch.ones(len(masks)),
+            part_ids=torch.tensor(part_ids, dtype=torch.long),
             object_ids=torch.tensor(obj_ids, dtype=torch.long))
         samples.append(dict(img_id=img_id, pred_parts=pred.to_dict()))
     return samples
 
 
 def files(root):
-    return dict(objects_file=str(root / 'annotations/objects_val.json'),
-                parts_file=str(root / 'annotations/parts_val.json'))
+    return dict(
+        objects_file=str(root / 'annotations/objects_val.json'),
+        parts_file=str(root / 'annotations/parts_val.json'))
 
 
 def test_ground_truth_scores_full_marks(synthetic_root):
-    miou, recall = PartMIoUMetric(**files(synthetic_root)), PartProposalRecall(**files(synthetic_root))
+    miou, recall = PartMIoUMetric(**files(synthetic_root)), PartProposalRecall(
+        **files(synthetic_root))
     for metric in (miou, recall):
         samples = ground_truth_as_predictions(metric)
         for sample in samples:

@@ -19,7 +19,11 @@ class GroundTruthPartsMetric(BaseMetric):
         parts_file: the split's ground-truth parts file.
     """
 
-    def __init__(self, *, objects_file: str, parts_file: str, collect_device: str = 'cpu',
+    def __init__(self,
+                 *,
+                 objects_file: str,
+                 parts_file: str,
+                 collect_device: str = 'cpu',
                  prefix: Optional[str] = None) -> None:
         super().__init__(collect_device=collect_device, prefix=prefix)
         self.objects_file, self.parts_file = objects_file, parts_file

@@ -28,11 +28,19 @@ class PartMIoUMetric(GroundTruthPartsMetric):
     """
     default_prefix: Optional[str] = 'part'
 
-    def __init__(self, *, objects_file: str, parts_file: str, iou_drop: float = 0.1,
-                 mappings: Sequence[str] = MAPPINGS, collect_device: str = 'cpu',
+    def __init__(self,
+                 *,
+                 objects_file: str,
+                 parts_file: str,
+                 iou_drop: float = 0.1,
+                 mappings: Sequence[str] = MAPPINGS,
+                 collect_device: str = 'cpu',
                  prefix: Optional[str] = None) -> None:
-        super().__init__(objects_file=objects_file, parts_file=parts_file,
-                         collect_device=collect_device, prefix=prefix)
+        super().__init__(
+            objects_file=objects_file,
+            parts_file=parts_file,
+            collect_device=collect_device,
+            prefix=prefix)
         unknown = set(mappings) - set(MAPPINGS)
         if unknown:
             raise ValueError(f'unknown mappings {sorted(unknown)}; choose from {MAPPINGS}')

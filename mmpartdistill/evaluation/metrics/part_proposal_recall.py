@@ -21,11 +21,19 @@ class PartProposalRecall(GroundTruthPartsMetric):
     """
     default_prefix: Optional[str] = 'proposal'
 
-    def __init__(self, *, objects_file: str, parts_file: str,
-                 max_dets: Sequence[int] = (10, 50, 100, 200), overlapping: bool = True,
-                 collect_device: str = 'cpu', prefix: Optional[str] = None) -> None:
-        super().__init__(objects_file=objects_file, parts_file=parts_file,
-                         collect_device=collect_device, prefix=prefix)
+    def __init__(self,
+                 *,
+                 objects_file: str,
+                 parts_file: str,
+                 max_dets: Sequence[int] = (10, 50, 100, 200),
+                 overlapping: bool = True,
+                 collect_device: str = 'cpu',
+                 prefix: Optional[str] = None) -> None:
+        super().__init__(
+            objects_file=objects_file,
+            parts_file=parts_file,
+            collect_device=collect_device,
+            prefix=prefix)
         self.max_dets, self.overlapping = tuple(max_dets), overlapping
 
     def score_objects(self, object_ids: Sequence[int], predictions: PredictionsByObject) -> list:

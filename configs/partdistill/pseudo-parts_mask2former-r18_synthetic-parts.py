@@ -1,0 +1,42 @@
+# Stage 1 on the synthetic benchmark: K=4 pseudo parts per object from the
+# stage-0 Mask2Former's res3 + res4 features (the authors' choice), objects
+# from the dataset's instance masks. Run with tools/generate_pseudo_parts.py;
+# --cfg-options test_dataloader.dataset.ann_file=annotations/objects_val.json
+# for the val split.
+_base_ = ['../_base_/models/mask2former_r18_tiny.py', 'mmdet::_base_/default_runtime.py']
+custom_imports = dict(imports=['mmpartdistill'], allow_failed_imports=False)
+
+data_root = 'data/synthetic_parts/'
+load_from = 'work_dirs/stage0/iter_2000.pth'
+test_dataloader = dict(
+    batch_size=1,
+    num_workers=0,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=dict(
+        type='ObjectsDataset',
+        data_root=data_root,
+        ann_file='annotations/objects_train.json',
+        data_prefix=dict(img='images/'),
+        test_mode=True,
+        pipeline=[
+            dict(type='LoadImageFromFile'),
+            dict(type='LoadAnnotations', with_bbox=True, with_mask=True),
+            dict(
+                type='PackDetInputs',
+                meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape', 'scale_factor',
+                           'object_ids')),
+        ]))
+# out_dir is given by tools/generate_pseudo_parts.py --out
+test_cfg = dict(
+    type='PseudoPartLoop',
+    num_parts=4,
+    feature_levels=(1, 2),
+    metric='dot',
+    kmeans_iters=20,
+    seed=0,
+    crf_iters=10,
+    min_part_fraction=0.05,
+    shard_size=32,
+    batch_size=4,
+    object_source='annotations')
+test_evaluator = []  # pseudo parts are scored from their files by tools/evaluate_parts.py

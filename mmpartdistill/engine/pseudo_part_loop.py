@@ -1,0 +1,209 @@
+"""Stage 1 of PartDistillation: class-agnostic pseudo parts from an instance model's features."""
+import math
+import os.path as osp
+from typing import Dict, List, Sequence, Union
+
+import torch
+import torch.nn.functional as F
+from mmdet.registry import LOOPS
+from mmengine.dataset import pseudo_collate
+from mmengine.dist import barrier, get_dist_info
+from mmengine.logging import MMLogger
+from mmengine.model import is_model_wrapper
+from mmengine.runner import BaseLoop
+from mmengine.utils import ProgressBar
+
+from ..datasets.coco_rle import mask_to_coco_fields
+from ..ops import cluster_object_parts, drop_small_parts, refine_part_labels
+from ..utils import atomic_write_json
+from .pseudo_part_shards import merge_shards, shard_path
+
+# Predicted objects get ids image_id * PREDICTED_ID_STRIDE + their rank in the image.
+PREDICTED_ID_STRIDE = 10000
+
+
+@LOOPS.register_module()
+class PseudoPartLoop(BaseLoop):
+    """Groups the pixels of every object mask into K segments (stage 1).
+
+    Features come from the model's ``extract_feat`` (backbone, or neck when
+    the model has one) at ``feature_levels``, upsampled to the first level and
+    concatenated (the authors: res3 + res4 at stride 8). Each object is
+    clustered with the masked k-means op at feature resolution, every pixel
+    of the mask is assigned to its best centroid, segments are refined by an
+    edge-aware dense CRF and those under ``min_part_fraction`` of the object
+    dropped. Images are processed in shards written atomically to
+    ``out_dir/shards``; existing shards are skipped, so an interrupted run
+    resumes; ranks of a distributed run take every world-size-th shard. Rank
+    0 merges the shards (see :func:`merge_shards`).
+
+    Args:
+        runner: the MMEngine runner holding the model (checkpoint loaded).
+        dataloader: dataloader config or object; only its dataset is used.
+        evaluator: accepted for the Runner's loop interface and not used: the
+            merged files are scored with tools/evaluate_parts.py, which also
+            covers resumed runs.
+        out_dir: output folder.
+        num_parts: K, segments per object (the authors: 4).
+        feature_levels: indices into ``extract_feat``'s outputs.
+        metric: k-means metric (the authors assign by dot product).
+        kmeans_iters: k-means iterations; seed: its seed.
+        crf_iters: mean-field iterations of the refinement; 0 turns it off.
+        min_part_fraction: segments smaller than this share of the object are dropped.
+        shard_size: images per shard.
+        batch_size: images per forward pass.
+        object_source: ``'annotations'`` (the dataset's instance masks) or
+            ``'predictions'`` (the model's own instance predictions).
+        score_thr: minimum score of a predicted object.
+    """
+
+    def __init__(self,
+                 runner,
+                 dataloader: Union[dict, torch.utils.data.DataLoader],
+                 evaluator=None,
+                 *,
+                 out_dir: str,
+                 num_parts: int = 4,
+                 feature_levels: Sequence[int] = (1, 2),
+                 metric: str = 'dot',
+                 kmeans_iters: int = 20,
+                 seed: int = 0,
+                 crf_iters: int = 10,
+                 min_part_fraction: float = 0.05,
+                 shard_size: int = 32,
+                 batch_size: int = 4,
+                 object_source: str = 'annotations',
+                 score_thr: float = 0.5) -> None:
+        super().__init__(runner, dataloader)
+        if object_source not in ('annotations', 'predictions'):
+            raise ValueError(f"object_source must be 'annotations' or 'predictions', "
+                             f'got {object_source!r}')
+        if num_parts < 1:
+            raise ValueError(f'num_parts must be >= 1, got {num_parts}')
+        self.out_dir, self.num_parts = out_dir, num_parts
+        self.feature_levels, self.metric = tuple(feature_levels), metric
+        self.kmeans_iters, self.seed, self.crf_iters = kmeans_iters, seed, crf_iters
+        self.min_part_fraction, self.shard_size = min_part_fraction, shard_size
+        self.batch_size, self.object_source, self.score_thr = batch_size, object_source, score_thr
+
+    def run(self) -> Dict[str, int]:
+        model = self.runner.model.module if is_model_wrapper(self.runner.model) else \
+            self.runner.model
+        model.eval()
+        dataset = self.dataloader.dataset
+        rank, world = get_dist_info()
+        logger = MMLogger.get_current_instance()
+        num_shards = math.ceil(len(dataset) / self.shard_size)
+        todo = [
+            j for j in range(rank, num_shards, world)
+            if not osp.exists(shard_path(self.out_dir, j))
+        ]
+        logger.info(f'pseudo parts: {len(dataset)} images in {num_shards} shards; rank {rank} '
+                    f'writes {len(todo)}, the others of its share are done')
+        images_todo = sum(len(self.shard_indices(j, len(dataset))) for j in todo)
+        progress = ProgressBar(images_todo) if rank == 0 and images_todo else None
+        for j in todo:
+            records: Dict[str, List[dict]] = dict(images=[], objects=[], parts=[])
+            indices = self.shard_indices(j, len(dataset))
+            for start in range(0, len(indices), self.batch_size):
+                batch = [dataset[i] for i in indices[start:start + self.batch_size]]
+                with torch.no_grad():
+                    self.process_batch(model, pseudo_collate(batch), dataset, records)
+                if progress is not None:
+                    for _ in batch:
+                        progress.update()
+            atomic_write_json(records, shard_path(self.out_dir, j))
+        barrier()
+        summary: Dict[str, int] = {}
+        if rank == 0:
+            classes = {
+                cat_id: name
+                for cat_id, name in zip(dataset.cat_ids, dataset.metainfo['classes'])
+            }
+            summary = merge_shards(self.out_dir, classes, self.num_parts)
+            logger.info(f'pseudo parts written to {self.out_dir}: {summary}')
+        barrier()
+        return summary
+
+    def shard_indices(self, shard: int, total: int) -> List[int]:
+        return list(range(shard * self.shard_size, min((shard + 1) * self.shard_size, total)))
+
+    def objects_of(self, model, inputs: torch.Tensor, samples: list, dataset) -> list:
+        """Per image: (object ids, category ids, masks [M, Hp, Wp] at the padded input size)."""
+        hp, wp = inputs.shape[-2:]
+        out = []
+        if self.object_source == 'predictions':
+            for sample in model.predict(inputs, samples, rescale=False):
+                keep = sample.pred_instances.scores > self.score_thr
+                masks = sample.pred_instances.masks[keep].bool()
+                h, w = masks.shape[-2:]
+                masks = F.pad(masks, (0, wp - w, 0, hp - h))
+                ids = [sample.img_id * PREDICTED_ID_STRIDE + i for i in range(len(masks))]
+                cats = [dataset.cat_ids[int(c)] for c in sample.pred_instances.labels[keep]]
+                out.append((ids, cats, masks))
+            return out
+        for sample in samples:
+            masks = sample.gt_instances.masks.to_tensor(torch.bool, inputs.device)
+            h, w = masks.shape[-2:]
+            masks = F.pad(masks, (0, wp - w, 0, hp - h))
+            cats = [dataset.cat_ids[int(c)] for c in sample.gt_instances.labels]
+            out.append((list(sample.object_ids), cats, masks))
+        return out
+
+    def process_batch(self, model, data: dict, dataset, records: Dict[str, List[dict]]) -> None:
+        raw = data['inputs']  # uint8 images before normalisation, for the refinement
+        data = model.data_preprocessor(data, False)
+        inputs, samples = data['inputs'], data['data_samples']
+        feats = model.extract_feat(inputs)
+        levels = [feats[level] for level in self.feature_levels]
+        for b, (ids, cats, masks) in enumerate(self.objects_of(model, inputs, samples, dataset)):
+            sample = samples[b]
+            h, w = sample.img_shape
+            oh, ow = sample.ori_shape
+            records['images'].append(
+                dict(
+                    id=sample.img_id,
+                    width=ow,
+                    height=oh,
+                    file_name=osp.relpath(sample.img_path, dataset.data_prefix.get('img', ''))))
+            if not ids:
+                continue
+            labels = cluster_object_parts([lv[b:b + 1] for lv in levels], masks,
+                                          torch.zeros(
+                                              len(masks), dtype=torch.long, device=masks.device),
+                                          self.num_parts, self.metric, self.kmeans_iters, self.seed)
+            labels = labels[:, :h, :w]
+            image = raw[b][:, :h, :w].float()
+            for obj_id, cat, mask, part_map in zip(ids, cats, masks[:, :h, :w], labels):
+                if self.crf_iters > 0:
+                    part_map = refine_part_labels(
+                        image, part_map, self.num_parts, iters=self.crf_iters)
+                part_map = drop_small_parts(part_map, self.min_part_fraction)
+                if (oh, ow) != (h, w):
+                    part_map = F.interpolate(
+                        part_map[None, None].float(), size=(oh, ow), mode='nearest')[0, 0].long()
+                    mask = F.interpolate(
+                        mask[None, None].float(), size=(oh, ow), mode='nearest')[0, 0].bool()
+                self.add_object(records, sample.img_id, obj_id, cat, mask, part_map)
+
+    def add_object(self, records: Dict[str, List[dict]], image_id: int, obj_id: int, cat: int,
+                   mask: torch.Tensor, part_map: torch.Tensor) -> None:
+        inside = mask.cpu().numpy()
+        if not inside.any():
+            return
+        records['objects'].append(
+            dict(
+                id=int(obj_id),
+                image_id=image_id,
+                category_id=int(cat),
+                iscrowd=0,
+                **mask_to_coco_fields(inside)))
+        for k in part_map.unique().tolist():
+            if k < 0:
+                continue
+            records['parts'].append(
+                dict(
+                    image_id=image_id,
+                    object_id=int(obj_id),
+                    part_id=int(k),
+                    **mask_to_coco_fields((part_map == k).cpu().numpy())))

@@ -1,0 +1,75 @@
+"""Shards of stage-1 pseudo parts and their merge into the objects + parts format."""
+import glob
+import json
+import os.path as osp
+from typing import Dict, List
+
+from ..datasets.objects_file import AnnotationFormatError
+from ..utils import atomic_write_json
+
+
+def shard_path(out_dir: str, index: int) -> str:
+    return osp.join(out_dir, 'shards', f'shard_{index:06d}.json')
+
+
+def read_shard(path: str) -> dict:
+    try:
+        with open(path) as f:
+            shard = json.load(f)
+    except json.JSONDecodeError as e:
+        raise AnnotationFormatError(f'{path}: corrupted pseudo-part shard ({e}); delete it '
+                                    'and run again to regenerate it') from None
+    for key in ('images', 'objects', 'parts'):
+        if not isinstance(shard.get(key), list):
+            raise AnnotationFormatError(f'{path}: pseudo-part shard lacks the list "{key}"')
+    return shard
+
+
+def merge_shards(out_dir: str, classes: Dict[int, str], num_parts: int) -> Dict[str, int]:
+    """Merge every shard into ``annotations/objects.json``, ``annotations/pseudo_parts.json``
+    (parts format, one category per object class and segment index) and
+    ``pseudo_parts_predictions.json`` (prediction format), all written atomically."""
+    images: List[dict] = []
+    objects: List[dict] = []
+    parts: List[dict] = []
+    for path in sorted(glob.glob(osp.join(out_dir, 'shards', 'shard_*.json'))):
+        shard = read_shard(path)
+        images += shard['images']
+        objects += shard['objects']
+        parts += shard['parts']
+    class_ids = sorted(classes)
+    categories = [
+        dict(
+            id=i * num_parts + k + 1,
+            name=f'{classes[c]} part{k}',
+            supercategory=classes[c],
+            part_id=k) for i, c in enumerate(class_ids) for k in range(num_parts)
+    ]
+    category_of = {
+        (c, k): i * num_parts + k + 1
+        for i, c in enumerate(class_ids)
+        for k in range(num_parts)
+    }
+    class_of = {obj['id']: obj['category_id'] for obj in objects}
+    annotations, predictions = [], []
+    for ann_id, part in enumerate(parts, 1):
+        category = category_of[(class_of[part['object_id']], part['part_id'])]
+        annotations.append(dict(part, id=ann_id, category_id=category, iscrowd=0))
+        predictions.append(
+            dict(
+                image_id=part['image_id'],
+                object_id=part['object_id'],
+                category_id=class_of[part['object_id']],
+                part_id=part['part_id'],
+                score=1.0,
+                segmentation=part['segmentation']))
+    object_cats = [dict(id=c, name=classes[c]) for c in class_ids]
+    info = dict(description='mmpartdistill stage-1 pseudo parts (class-agnostic segments)')
+    atomic_write_json(
+        dict(info=info, images=images, annotations=objects, categories=object_cats),
+        osp.join(out_dir, 'annotations', 'objects.json'))
+    atomic_write_json(
+        dict(info=info, images=images, annotations=annotations, categories=categories),
+        osp.join(out_dir, 'annotations', 'pseudo_parts.json'))
+    atomic_write_json(predictions, osp.join(out_dir, 'pseudo_parts_predictions.json'))
+    return dict(images=len(images), objects=len(objects), parts=len(parts))
