@@ -33,8 +33,8 @@ step 5 "onedl-mmdetection, onedl-mmsegmentation, onedl-mmpretrain, tools"
 has 'import mmdet' || "${PIP[@]}" install 'onedl-mmdetection==3.5.1'
 has 'import mmseg' || "${PIP[@]}" install 'onedl-mmsegmentation==1.4.2'
 has 'import mmpretrain' || "${PIP[@]}" install 'onedl-mmpretrain==1.3.6'
-has 'import faiss, pycocotools, scipy, pytest, mim' || \
-  "${PIP[@]}" install faiss-cpu pycocotools scipy pytest 'onedl-mim==0.5.1'
+has 'import faiss, pycocotools, scipy, sklearn, pytest, mim' || \
+  "${PIP[@]}" install faiss-cpu pycocotools scipy scikit-learn pytest 'onedl-mim==0.5.1'
 
 step 6 "mmpartdistill and its op mmpartdistill._ext"
 so=$(ls mmpartdistill/_ext*.so 2>/dev/null | head -n 1 || true)

@@ -45,12 +45,14 @@ def check_packed(points: torch.Tensor, offsets: torch.Tensor) -> None:
 
 
 def prepare_points(points: torch.Tensor, metric: str) -> torch.Tensor:
-    """Cast to the op's float32 layout; L2-normalise rows for the cosine metric."""
+    """Contiguous float32 (float16/bfloat16 stay as they are on CUDA, where the
+    kernels accumulate in float32); rows L2-normalised for the cosine metric."""
     if metric not in METRICS:
         raise ValueError(f"metric must be one of {sorted(METRICS)}, got '{metric}'")
-    points = points.float().contiguous()
+    low_precision = points.is_cuda and points.dtype in (torch.float16, torch.bfloat16)
+    points = (points if low_precision else points.float()).contiguous()
     if metric == 'cosine':
-        points = torch.nn.functional.normalize(points, dim=1)
+        points = torch.nn.functional.normalize(points.float(), dim=1).to(points.dtype)
     return points
 
 
@@ -62,7 +64,7 @@ def kmeanspp_init(points: torch.Tensor,
     check_packed(points, offsets)
     if k < 1:
         raise ValueError(f'k must be >= 1, got {k}')
-    return torch.ops.mmpartdistill.kmeanspp_init(points.float().contiguous(), offsets, k, seed)
+    return torch.ops.mmpartdistill.kmeanspp_init(prepare_points(points, 'l2'), offsets, k, seed)
 
 
 def masked_kmeans(points: torch.Tensor,

@@ -114,3 +114,15 @@ def test_bad_metric_and_init_shape():
         masked_kmeans(points, offsets, 2, init_centroids=torch.zeros(1, 3, 8))
     with pytest.raises(ValueError, match='iters'):
         masked_kmeans(points, offsets, 2, iters=-1)
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason='no CUDA device')
+@pytest.mark.parametrize('dtype', [torch.float16, torch.bfloat16])
+def test_cuda_low_precision_points(dtype):
+    points, offsets = packed([50, 300, 1200], dim=16)
+    low = points.to(dtype)
+    init = kmeanspp_init(low.float(), offsets, 4, seed=1)
+    got = masked_kmeans(low.cuda(), offsets.cuda(), 4, init_centroids=init.cuda())
+    want = masked_kmeans_reference(low.float(), offsets, 4, init_centroids=init)
+    torch.testing.assert_close(got.inertia.cpu(), want.inertia, rtol=1e-3, atol=1e-2)
+    assert (got.labels.cpu() == want.labels).float().mean() > 0.99
