@@ -94,7 +94,7 @@ if __name__ == '__main__':
         install_requires=requirements(),
         extras_require={
             'gpu': ['faiss-gpu'],
-            'tests': ['pytest', 'onedl-mim']
+            'tests': ['pytest', 'onedl-mim', 'scikit-learn']
         },
         ext_modules=[make_extension()],
         cmdclass={'build_ext': BuildExtension},
