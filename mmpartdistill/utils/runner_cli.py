@@ -1,0 +1,32 @@
+"""Arguments and config loading shared by the runner-based command-line tools."""
+import argparse
+import os
+import os.path as osp
+from typing import Optional
+
+from mmengine.config import Config, DictAction
+
+
+def add_runner_arguments(parser: argparse.ArgumentParser) -> None:
+    """--cfg-options, --launcher and --local_rank, as MMDetection's tools take them."""
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
+                        help='override settings of the config, xxx=yyy format')
+    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'], default='none')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+
+
+def load_config(args: argparse.Namespace, work_dir: Optional[str] = None) -> Config:
+    """The config of ``args.config`` with the launcher, overrides and work_dir applied.
+
+    ``work_dir`` defaults to the config's own, else ``./work_dirs/<config name>``.
+    """
+    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
+    cfg = Config.fromfile(args.config)
+    cfg.launcher = args.launcher
+    if args.cfg_options is not None:
+        cfg.merge_from_dict(args.cfg_options)
+    if work_dir is not None:
+        cfg.work_dir = work_dir
+    elif cfg.get('work_dir') is None:
+        cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(args.config))[0])
+    return cfg
