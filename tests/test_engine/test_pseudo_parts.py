@@ -73,3 +73,21 @@ def test_corrupted_shard_is_named(tmp_path):
     bad.write_text('{"images": []}')
     with pytest.raises(AnnotationFormatError, match='lacks the list "objects"'):
         read_shard(str(bad))
+
+
+@pytest.mark.slow
+def test_objects_from_the_models_predictions(workspace):
+    out = workspace / 'out_predicted'
+    cmd = [sys.executable, ROOT / 'tools/generate_pseudo_parts.py', CONFIG, '--out', out,
+           '--cfg-options', 'load_from=None', 'randomness.seed=0', 'test_cfg.crf_iters=2',
+           'test_cfg.object_source=predictions', 'test_cfg.score_thr=0.0',
+           'model.test_cfg.max_per_image=3',
+           'test_dataloader.dataset.ann_file=annotations/objects_val.json']
+    result = subprocess.run([str(c) for c in cmd], cwd=workspace, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    objects = ObjectsFile.load(str(out / 'annotations/objects.json'))
+    parts = PartsFile.load(str(out / 'annotations/pseudo_parts.json'), objects)
+    assert objects.objects, 'score_thr=0 keeps the top predictions'
+    for obj_id, obj in objects.objects.items():
+        assert obj_id // 10000 == obj['image_id']  # predicted objects: image_id * 10000 + rank
+        assert len(parts.parts_by_object[obj_id]) <= 4

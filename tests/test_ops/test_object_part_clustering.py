@@ -32,6 +32,13 @@ def test_levels_are_upsampled_and_concatenated():
     assert torch.equal(out[:, :3], a)
 
 
+def test_empty_mask_gets_no_parts():
+    masks = torch.zeros(2, 16, 16, dtype=torch.bool)
+    masks[1, 4:12, 4:12] = True
+    labels = cluster_object_parts(torch.randn(1, 4, 4, 4), masks, torch.tensor([0, 0]), k=2)
+    assert (labels[0] == -1).all() and (labels[1][masks[1]] >= 0).all()
+
+
 def test_tiny_masks_and_image_index():
     feats = torch.randn(2, 4, 4, 4)
     masks = torch.zeros(3, 16, 16, dtype=torch.bool)
