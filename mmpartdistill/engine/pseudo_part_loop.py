@@ -26,9 +26,12 @@ PREDICTED_ID_STRIDE = 10000
 class PseudoPartLoop(BaseLoop):
     """Groups the pixels of every object mask into K segments (stage 1).
 
-    Features come from the model's ``extract_feat`` (backbone, or neck when
-    the model has one) at ``feature_levels``, upsampled to the first level and
-    concatenated (the authors: res3 + res4 at stride 8). Each object is
+    Features come from ``feature_source`` at ``feature_levels``, upsampled to
+    the first level and concatenated: ``'backbone'`` is the model's
+    ``extract_feat`` (backbone, or neck when the model has one; the authors:
+    res3 + res4 at stride 8); ``'pixel_decoder'`` is a MaskFormer-style head's
+    pixel decoder, level 0 its per-pixel mask embedding (stride 4), then its
+    multi-scale outputs. Each object is
     clustered with the masked k-means op at feature resolution, every pixel
     of the mask is assigned to its best centroid, segments are refined by an
     edge-aware dense CRF and those under ``min_part_fraction`` of the object
@@ -45,7 +48,8 @@ class PseudoPartLoop(BaseLoop):
             covers resumed runs.
         out_dir: output folder.
         num_parts: K, segments per object (the authors: 4).
-        feature_levels: indices into ``extract_feat``'s outputs.
+        feature_source: ``'backbone'`` or ``'pixel_decoder'``.
+        feature_levels: indices into the source's outputs.
         metric: k-means metric (the authors assign by dot product).
         kmeans_iters: k-means iterations; seed: its seed.
         crf_iters: mean-field iterations of the refinement; 0 turns it off.
@@ -64,6 +68,7 @@ class PseudoPartLoop(BaseLoop):
                  *,
                  out_dir: str,
                  num_parts: int = 4,
+                 feature_source: str = 'backbone',
                  feature_levels: Sequence[int] = (1, 2),
                  metric: str = 'dot',
                  kmeans_iters: int = 20,
@@ -80,6 +85,10 @@ class PseudoPartLoop(BaseLoop):
                              f'got {object_source!r}')
         if num_parts < 1:
             raise ValueError(f'num_parts must be >= 1, got {num_parts}')
+        if feature_source not in ('backbone', 'pixel_decoder'):
+            raise ValueError(f"feature_source must be 'backbone' or 'pixel_decoder', "
+                             f'got {feature_source!r}')
+        self.feature_source = feature_source
         self.out_dir, self.num_parts = out_dir, num_parts
         self.feature_levels, self.metric = tuple(feature_levels), metric
         self.kmeans_iters, self.seed, self.crf_iters = kmeans_iters, seed, crf_iters
@@ -128,6 +137,17 @@ class PseudoPartLoop(BaseLoop):
     def shard_indices(self, shard: int, total: int) -> List[int]:
         return list(range(shard * self.shard_size, min((shard + 1) * self.shard_size, total)))
 
+    def features(self, model, inputs: torch.Tensor) -> List[torch.Tensor]:
+        feats = list(model.extract_feat(inputs))
+        if self.feature_source == 'backbone':
+            return feats
+        decoder = getattr(getattr(model, 'panoptic_head', None), 'pixel_decoder', None)
+        if decoder is None:
+            raise ValueError(f"feature_source='pixel_decoder' needs a MaskFormer-style model "
+                             f'(panoptic_head.pixel_decoder); {type(model).__name__} has none')
+        mask_feature, multi_scale = decoder(feats)
+        return [mask_feature] + list(multi_scale)
+
     def objects_of(self, model, inputs: torch.Tensor, samples: list, dataset) -> list:
         """Per image: (object ids, category ids, masks [M, Hp, Wp] at the padded input size)."""
         hp, wp = inputs.shape[-2:]
@@ -154,7 +174,7 @@ class PseudoPartLoop(BaseLoop):
         raw = data['inputs']  # uint8 images before normalisation, for the refinement
         data = model.data_preprocessor(data, False)
         inputs, samples = data['inputs'], data['data_samples']
-        feats = model.extract_feat(inputs)
+        feats = self.features(model, inputs)
         levels = [feats[level] for level in self.feature_levels]
         for b, (ids, cats, masks) in enumerate(self.objects_of(model, inputs, samples, dataset)):
             sample = samples[b]

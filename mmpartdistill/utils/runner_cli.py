@@ -9,8 +9,11 @@ from mmengine.config import Config, DictAction
 
 def add_runner_arguments(parser: argparse.ArgumentParser) -> None:
     """--cfg-options, --launcher and --local_rank, as MMDetection's tools take them."""
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
-                        help='override settings of the config, xxx=yyy format')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help='override settings of the config, xxx=yyy format')
     parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'], default='none')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
 
