@@ -12,6 +12,16 @@ def synthetic_root(tmp_path_factory):
     return root
 
 
+@pytest.fixture(scope='module')
+def workspace(synthetic_root, tmp_path_factory):
+    """A working directory whose data/synthetic_parts is the shared small benchmark,
+    where the configs' relative data_root finds it."""
+    cwd = tmp_path_factory.mktemp('ws')
+    (cwd / 'data').mkdir()
+    (cwd / 'data' / 'synthetic_parts').symlink_to(synthetic_root)
+    return cwd
+
+
 @pytest.fixture(scope='session', autouse=True)
 def mmdet_scope():
     """Build components as configs do, in MMDetection's scope."""

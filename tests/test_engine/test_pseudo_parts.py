@@ -24,14 +24,6 @@ def generate(workspace, out):
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
 
 
-@pytest.fixture(scope='module')
-def workspace(synthetic_root, tmp_path_factory):
-    cwd = tmp_path_factory.mktemp('pp')
-    (cwd / 'data').mkdir()
-    (cwd / 'data' / 'synthetic_parts').symlink_to(synthetic_root)
-    return cwd
-
-
 @pytest.mark.slow
 def test_generate_resume_and_merge(workspace):
     out = workspace / 'out'

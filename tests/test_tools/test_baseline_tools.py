@@ -21,15 +21,6 @@ def run(args, cwd):
     return result.stdout
 
 
-@pytest.fixture(scope='module')
-def workspace(synthetic_root, tmp_path_factory):
-    """A working directory whose data/synthetic_parts is the shared small benchmark."""
-    cwd = tmp_path_factory.mktemp('ws')
-    (cwd / 'data').mkdir()
-    (cwd / 'data' / 'synthetic_parts').symlink_to(synthetic_root)
-    return cwd
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize(
     'name', ['axis-bands-baseline_k4_synthetic-parts', 'color-kmeans-baseline_k4_synthetic-parts'])

@@ -16,13 +16,6 @@ SHORT = [
 ]
 
 
-@pytest.fixture()
-def workspace(synthetic_root, tmp_path):
-    (tmp_path / 'data').mkdir()
-    (tmp_path / 'data' / 'synthetic_parts').symlink_to(synthetic_root)
-    return tmp_path
-
-
 def run(cmd, cwd):
     result = subprocess.run([str(c) for c in cmd], cwd=cwd, text=True, capture_output=True)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
@@ -46,7 +39,7 @@ def test_mim_runs_our_train_script(workspace):
     # name, where the config copies runs leave in work_dirs/ make names ambiguous.
     mim = Path(sys.executable).with_name('mim')
     log = run([mim, 'train', 'mmpartdistill', ROOT / 'configs/partdistill' / CONFIG,
-               '--work-dir', workspace / 'work'] + SHORT, workspace)
+               '--work-dir', workspace / 'work_mim'] + SHORT, workspace)
     assert 'Iter(train) [3/3]' in log
 
 
