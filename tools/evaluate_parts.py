@@ -3,7 +3,8 @@ import argparse
 import json
 
 from mmpartdistill.datasets import AnnotationFormatError, ObjectsFile
-from mmpartdistill.evaluation import PartsFile, evaluate_part_predictions, load_predictions
+from mmpartdistill.datasets import PartsFile
+from mmpartdistill.evaluation import evaluate_part_predictions, load_predictions
 from mmpartdistill.utils import atomic_write_json
 
 

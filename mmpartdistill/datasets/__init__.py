@@ -1,9 +1,10 @@
 from .coco_rle import decode_segmentation, encode_mask, mask_to_coco_fields
 from .objects_dataset import ObjectsDataset
 from .objects_file import AnnotationFormatError, ObjectsFile
+from .parts_file import PartsFile
 from .synthetic import OBJECT_CLASSES, make_synthetic_parts
 
 __all__ = [
-    'AnnotationFormatError', 'OBJECT_CLASSES', 'ObjectsDataset', 'ObjectsFile',
+    'AnnotationFormatError', 'OBJECT_CLASSES', 'ObjectsDataset', 'ObjectsFile', 'PartsFile',
     'decode_segmentation', 'encode_mask', 'make_synthetic_parts', 'mask_to_coco_fields'
 ]

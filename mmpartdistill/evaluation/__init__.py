@@ -1,9 +1,8 @@
 from .evaluate import evaluate_part_predictions
 from .metrics import DumpPartPredictions, PartMIoUMetric, PartProposalRecall
 from .part_predictions import load_predictions, predictions_to_records
-from .parts_file import PartsFile
 
 __all__ = [
-    'DumpPartPredictions', 'PartMIoUMetric', 'PartProposalRecall', 'PartsFile',
-    'evaluate_part_predictions', 'load_predictions', 'predictions_to_records'
+    'DumpPartPredictions', 'PartMIoUMetric', 'PartProposalRecall', 'evaluate_part_predictions',
+    'load_predictions', 'predictions_to_records'
 ]

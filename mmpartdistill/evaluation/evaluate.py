@@ -4,7 +4,7 @@ from typing import Dict, List, Sequence
 from .functional.part_miou import MAPPINGS, ObjectCounts, accumulate, object_pixel_counts, summarize
 from .functional.proposal_recall import average_recall, object_recall_counts
 from .part_predictions import PredictionsByObject
-from .parts_file import PartsFile
+from ..datasets.parts_file import PartsFile
 
 
 def part_miou_counts(parts: PartsFile,

@@ -5,7 +5,7 @@ import cv2
 import numpy as np
 
 from mmpartdistill.datasets import OBJECT_CLASSES, ObjectsFile, make_synthetic_parts
-from mmpartdistill.evaluation import PartsFile
+from mmpartdistill.datasets import PartsFile
 
 
 def digest(root):

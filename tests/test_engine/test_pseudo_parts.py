@@ -8,7 +8,7 @@ import pytest
 
 from mmpartdistill.datasets import AnnotationFormatError, ObjectsFile
 from mmpartdistill.engine import merge_shards, read_shard
-from mmpartdistill.evaluation import PartsFile
+from mmpartdistill.datasets import PartsFile
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ROOT / 'configs/partdistill/pseudo-parts_mask2former-r18_synthetic-parts.py'

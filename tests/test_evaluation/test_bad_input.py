@@ -4,7 +4,8 @@ import json
 import pytest
 
 from mmpartdistill.datasets import AnnotationFormatError, ObjectsFile
-from mmpartdistill.evaluation import PartsFile, load_predictions
+from mmpartdistill.datasets import PartsFile
+from mmpartdistill.evaluation import load_predictions
 
 
 def write(path, data):

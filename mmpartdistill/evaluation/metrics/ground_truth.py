@@ -5,7 +5,7 @@ from mmengine.evaluator import BaseMetric
 
 from ...datasets.objects_file import ObjectsFile
 from ..part_predictions import PredictionsByObject, instances_to_predictions
-from ..parts_file import PartsFile
+from ...datasets.parts_file import PartsFile
 
 
 class GroundTruthPartsMetric(BaseMetric):

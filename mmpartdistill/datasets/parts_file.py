@@ -1,12 +1,11 @@
-"""Ground-truth part annotations, read for evaluation only."""
+"""Parts files: ground-truth parts (read by evaluation) and pseudo parts (stage-2 labels)."""
 from dataclasses import dataclass
 from typing import Dict, List
 
 import numpy as np
 
-from ..datasets.coco_rle import decode_segmentation
-from ..datasets.objects_file import (AnnotationFormatError, ObjectsFile, check_annotations,
-                                     read_coco_json)
+from .coco_rle import decode_segmentation
+from .objects_file import (AnnotationFormatError, ObjectsFile, check_annotations, read_coco_json)
 
 
 @dataclass
