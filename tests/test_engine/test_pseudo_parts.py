@@ -70,11 +70,13 @@ def test_corrupted_shard_is_named(tmp_path):
 @pytest.mark.slow
 def test_objects_from_the_models_predictions(workspace):
     out = workspace / 'out_predicted'
-    cmd = [sys.executable, ROOT / 'tools/generate_pseudo_parts.py', CONFIG, '--out', out,
-           '--cfg-options', 'load_from=None', 'randomness.seed=0', 'test_cfg.crf_iters=2',
-           'test_cfg.object_source=predictions', 'test_cfg.score_thr=0.0',
-           'model.test_cfg.max_per_image=3',
-           'test_dataloader.dataset.ann_file=annotations/objects_val.json']
+    cmd = [
+        sys.executable, ROOT / 'tools/generate_pseudo_parts.py', CONFIG, '--out', out,
+        '--cfg-options', 'load_from=None', 'randomness.seed=0', 'test_cfg.crf_iters=2',
+        'test_cfg.object_source=predictions', 'test_cfg.score_thr=0.0',
+        'model.test_cfg.max_per_image=3',
+        'test_dataloader.dataset.ann_file=annotations/objects_val.json'
+    ]
     result = subprocess.run([str(c) for c in cmd], cwd=workspace, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     objects = ObjectsFile.load(str(out / 'annotations/objects.json'))

@@ -38,8 +38,10 @@ def test_mim_runs_our_train_script(workspace):
     # By config path: in an editable install mim searches the whole checkout by
     # name, where the config copies runs leave in work_dirs/ make names ambiguous.
     mim = Path(sys.executable).with_name('mim')
-    log = run([mim, 'train', 'mmpartdistill', ROOT / 'configs/partdistill' / CONFIG,
-               '--work-dir', workspace / 'work_mim'] + SHORT, workspace)
+    log = run([
+        mim, 'train', 'mmpartdistill', ROOT / 'configs/partdistill' / CONFIG, '--work-dir',
+        workspace / 'work_mim'
+    ] + SHORT, workspace)
     assert 'Iter(train) [3/3]' in log
 
 

@@ -1,0 +1,3 @@
+from .part_proposal_head import PartProposalHead
+
+__all__ = ['PartProposalHead']

@@ -1,0 +1,3 @@
+from .part_proposal_detector import PartProposalDetector
+
+__all__ = ['PartProposalDetector']

@@ -1,0 +1,156 @@
+"""PartProposalDetector: object-aware class-agnostic part proposals (stage 2)."""
+from typing import List, Optional, Sequence, Tuple
+
+import torch
+import torch.nn.functional as F
+from mmdet.models.detectors import Mask2Former
+from mmdet.registry import MODELS
+from mmdet.structures import DetDataSample, SampleList
+from mmdet.structures.bbox import get_box_tensor
+from mmengine.structures import InstanceData
+from torch import Tensor
+
+from ...datasets.transforms import context_box
+from ..utils import freeze_modules
+
+
+@MODELS.register_module()
+class PartProposalDetector(Mask2Former):
+    """Mask2Former that proposes the parts of given objects.
+
+    Training is Mask2Former's on object-centred crops (the pipeline's
+    :class:`CropAroundObject`). At inference the data samples carry the
+    objects (``gt_instances`` masks and labels, ``object_ids``), from ground
+    truth or an instance model; each object is cropped with the same context,
+    resized to fit ``crop_size``, and its proposals are pasted back and cut
+    to the object mask. A proposal's score is its foreground probability x
+    its mean mask probability x the fraction of it inside the object.
+
+    ``pred_parts`` holds per proposal: ``masks`` (image size), ``scores``,
+    ``query_feats`` (unit-norm query features), ``part_ids`` (the query
+    index), ``object_ids`` and ``labels`` (the object's class).
+
+    Args:
+        crop_size: ``(h, w)`` every object crop is resized to fit.
+        context: crop margin on each side, as a fraction of the object's size.
+        max_per_object: proposals kept per object, best first.
+        mask_thr: probability above which a pixel belongs to a proposal.
+        crop_batch: object crops per forward pass (bounds memory).
+        frozen_modules: dotted names of submodules whose weights stay fixed
+            and whose normalisation stays in eval mode (the authors freeze
+            ``backbone`` and ``panoptic_head.pixel_decoder.encoder``).
+        **kwargs: :class:`Mask2Former`'s arguments.
+    """
+
+    def __init__(self,
+                 *,
+                 crop_size: Tuple[int, int] = (640, 640),
+                 context: float = 0.25,
+                 max_per_object: int = 200,
+                 mask_thr: float = 0.5,
+                 crop_batch: int = 8,
+                 frozen_modules: Sequence[str] = (),
+                 **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.crop_size, self.context = tuple(crop_size), context
+        self.max_per_object, self.mask_thr, self.crop_batch = max_per_object, mask_thr, crop_batch
+        self.frozen = freeze_modules(self, frozen_modules)
+        self.train(self.training)
+
+    def train(self, mode: bool = True) -> 'PartProposalDetector':
+        super().train(mode)
+        for module in getattr(self, 'frozen', ()):
+            module.eval()
+        return self
+
+    def predict(self,
+                batch_inputs: Tensor,
+                batch_data_samples: SampleList,
+                rescale: bool = True) -> SampleList:
+        crops = [(i, m) for i, sample in enumerate(batch_data_samples)
+                 for m in range(len(sample.gt_instances))]
+        per_object = []
+        for start in range(0, len(crops), self.crop_batch):
+            chunk = crops[start:start + self.crop_batch]
+            boxes, images, sizes = self.crop_objects(batch_inputs, batch_data_samples, chunk)
+            meta = dict(batch_input_shape=self.crop_size, img_shape=self.crop_size)
+            samples = [DetDataSample(metainfo=meta) for _ in chunk]
+            scores, masks, feats = self.panoptic_head.predict(self.extract_feat(images), samples)
+            for j, (i, m) in enumerate(chunk):
+                per_object.append(
+                    self.object_proposals(batch_data_samples[i], m, boxes[j], sizes[j], scores[j],
+                                          masks[j], feats[j]))
+        for i, sample in enumerate(batch_data_samples):
+            mine = [p for (owner, _), p in zip(crops, per_object) if owner == i]
+            sample.pred_parts = self.to_image_size(
+                InstanceData.cat(mine) if mine else self.empty(sample), sample, rescale)
+        return batch_data_samples
+
+    def crop_objects(self, batch_inputs: Tensor, samples: SampleList,
+                     chunk: List[Tuple[int, int]]) -> Tuple[list, Tensor, list]:
+        """Context boxes, crops resized to fit ``crop_size`` (zero padded), resized sizes."""
+        out_h, out_w = self.crop_size
+        images = batch_inputs.new_zeros((len(chunk), batch_inputs.shape[1], out_h, out_w))
+        boxes, sizes = [], []
+        for j, (i, m) in enumerate(chunk):
+            h, w = samples[i].img_shape
+            box = context_box(
+                get_box_tensor(samples[i].gt_instances.bboxes)[m].tolist(), self.context, h, w)
+            x1, y1, x2, y2 = box
+            scale = min(out_h / (y2 - y1), out_w / (x2 - x1))
+            size = (max(1, round((y2 - y1) * scale)), max(1, round((x2 - x1) * scale)))
+            crop = batch_inputs[i:i + 1, :, y1:y2, x1:x2].float()
+            images[j, :, :size[0], :size[1]] = F.interpolate(
+                crop, size=size, mode='bilinear', align_corners=False)[0]
+            boxes.append(box)
+            sizes.append(size)
+        return boxes, images, sizes
+
+    def object_proposals(self, sample: DetDataSample, m: int, box: Tuple[int, int, int, int],
+                         size: Tuple[int, int], fg: Tensor, mask_logits: Tensor,
+                         feats: Tensor) -> InstanceData:
+        """One object's proposals, as image-size masks cut to the object."""
+        x1, y1, x2, y2 = box
+        logits = mask_logits[None, :, :size[0], :size[1]]
+        prob = F.interpolate(
+            logits, size=(y2 - y1, x2 - x1), mode='bilinear', align_corners=False)[0].sigmoid()
+        obj = sample.gt_instances.masks.to_tensor(torch.bool, prob.device)[m, y1:y2, x1:x2]
+        whole = prob > self.mask_thr
+        inside = whole & obj
+        area = inside.flatten(1).sum(1)
+        mask_score = (prob * inside).flatten(1).sum(1) / area.clamp(min=1)
+        inside_fraction = area / whole.flatten(1).sum(1).clamp(min=1)
+        scores = fg * mask_score * inside_fraction
+        keep = torch.nonzero(area > 0).flatten()
+        keep = keep[scores[keep].argsort(descending=True)[:self.max_per_object]]
+        h, w = sample.img_shape
+        masks = inside.new_zeros((len(keep), h, w))
+        masks[:, y1:y2, x1:x2] = inside[keep]
+        return InstanceData(
+            masks=masks,
+            scores=scores[keep],
+            query_feats=feats[keep],
+            part_ids=keep,
+            object_ids=torch.full_like(keep, int(sample.object_ids[m])),
+            labels=torch.full_like(keep, int(sample.gt_instances.labels[m])))
+
+    def empty(self, sample: DetDataSample) -> InstanceData:
+        h, w = sample.img_shape
+        channels = self.panoptic_head.query_feat.weight.shape[1]
+        none = torch.zeros(0, dtype=torch.long)
+        return InstanceData(
+            masks=torch.zeros((0, h, w), dtype=torch.bool),
+            scores=torch.zeros(0),
+            query_feats=torch.zeros((0, channels)),
+            part_ids=none,
+            object_ids=none.clone(),
+            labels=none.clone())
+
+    @staticmethod
+    def to_image_size(parts: InstanceData, sample: DetDataSample, rescale: bool) -> InstanceData:
+        """Masks at the original image size when the test pipeline resized it."""
+        ori = tuple(sample.ori_shape)
+        if rescale and tuple(sample.img_shape) != ori and len(parts):
+            parts.masks = F.interpolate(
+                parts.masks[None].float(), size=ori, mode='nearest')[0].bool()
+        return parts

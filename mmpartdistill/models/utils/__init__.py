@@ -1,0 +1,3 @@
+from .freeze import freeze_modules
+
+__all__ = ['freeze_modules']
