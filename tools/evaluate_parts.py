@@ -2,8 +2,7 @@
 import argparse
 import json
 
-from mmpartdistill.datasets import AnnotationFormatError, ObjectsFile
-from mmpartdistill.datasets import PartsFile
+from mmpartdistill.datasets import AnnotationFormatError, ObjectsFile, PartsFile
 from mmpartdistill.evaluation import evaluate_part_predictions, load_predictions
 from mmpartdistill.utils import atomic_write_json
 

@@ -4,8 +4,7 @@ import json
 import cv2
 import numpy as np
 
-from mmpartdistill.datasets import OBJECT_CLASSES, ObjectsFile, make_synthetic_parts
-from mmpartdistill.datasets import PartsFile
+from mmpartdistill.datasets import OBJECT_CLASSES, ObjectsFile, PartsFile, make_synthetic_parts
 
 
 def digest(root):

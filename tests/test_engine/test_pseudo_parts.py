@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from mmpartdistill.datasets import AnnotationFormatError, ObjectsFile
+from mmpartdistill.datasets import AnnotationFormatError, ObjectsFile, PartsFile
 from mmpartdistill.engine import merge_shards, read_shard
-from mmpartdistill.datasets import PartsFile
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ROOT / 'configs/partdistill/pseudo-parts_mask2former-r18_synthetic-parts.py'

@@ -3,8 +3,7 @@ import json
 
 import pytest
 
-from mmpartdistill.datasets import AnnotationFormatError, ObjectsFile
-from mmpartdistill.datasets import PartsFile
+from mmpartdistill.datasets import AnnotationFormatError, ObjectsFile, PartsFile
 from mmpartdistill.evaluation import load_predictions
 
 
