@@ -148,3 +148,22 @@ def test_checkpoint_with_other_classes_or_queries():
     other['panoptic_head.query_feat.weight'] = torch.zeros(100, channels)
     with pytest.raises(ValueError, match='100 queries.*num_queries=20'):
         load_state_dict(model, other, logger=logger)
+
+
+@pytest.mark.parametrize('name', [
+    'part-proposal_mask2former_r18_1xb8-1k_synthetic-parts.py',
+    'part-proposal_mask2former_mit-b0_1xb8-1k_synthetic-parts.py',
+    'part-proposal_mask2former_swin-l-p4-w12-384-in21k_8xb8-90k_in1k-pseudo-parts.py',
+])
+def test_configs_build(name):
+    cfg = Config.fromfile(str(CONFIG.parent / name))
+    model = MODELS.build(cfg.model)
+    head = model.panoptic_head
+    assert type(head).__name__ == 'PartProposalHead' and head.num_classes == 1
+    assert head.cls_embed.out_features == 2
+    frozen = [n for n, p in model.named_parameters() if not p.requires_grad]
+    for prefix in cfg.model.frozen_modules:
+        assert any(n.startswith(prefix + '.') for n in frozen)
+    if 'swin-l' in name:
+        assert head.num_queries == 200 and model.crop_size == (640, 640)
+        assert not any(p.requires_grad for p in model.backbone.parameters())

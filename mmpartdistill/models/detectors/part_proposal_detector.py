@@ -1,5 +1,5 @@
 """PartProposalDetector: object-aware class-agnostic part proposals (stage 2)."""
-from typing import List, Optional, Sequence, Tuple
+from typing import List, Sequence, Tuple
 
 import torch
 import torch.nn.functional as F
