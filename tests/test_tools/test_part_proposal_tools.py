@@ -1,0 +1,48 @@
+"""Stage 2 end to end: pseudo parts -> tools/train.py -> tools/test.py with PartProposalRecall."""
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from test_train_tools import run  # this folder is on sys.path (pytest's prepend import mode)
+
+from mmpartdistill.datasets import ObjectsFile
+from mmpartdistill.evaluation import load_predictions
+
+ROOT = Path(__file__).resolve().parents[2]
+STAGE1 = ROOT / 'configs/partdistill/pseudo-parts_mask2former-r18_synthetic-parts.py'
+STAGE2 = ROOT / 'configs/partdistill/part-proposal_mask2former_r18_1xb8-1k_synthetic-parts.py'
+SHORT = [
+    'load_from=None', 'train_cfg.max_iters=3', 'train_cfg.val_interval=3',
+    'default_hooks.logger.interval=1', 'train_dataloader.batch_size=2',
+    'train_dataloader.num_workers=0', 'train_dataloader.persistent_workers=False',
+    'val_dataloader.num_workers=0', 'val_dataloader.persistent_workers=False'
+]
+
+
+@pytest.mark.slow
+def test_proposals_train_and_test_on_pseudo_parts(workspace):
+    # stage 1 on the train split writes where the stage-2 config reads
+    run([
+        sys.executable, ROOT / 'tools/generate_pseudo_parts.py', STAGE1, '--out',
+        'work_dirs/pseudo_parts_train', '--cfg-options', 'load_from=None', 'test_cfg.crf_iters=2'
+    ], workspace)
+    work = workspace / 'work_stage2'
+    log = run([sys.executable, ROOT / 'tools/train.py', STAGE2, '--work-dir', work, '--cfg-options'] +
+              SHORT, workspace)
+    assert 'objects with pseudo parts' in log and 'Iter(train) [3/3]' in log
+    assert 'proposal/AR@100' in log
+
+    preds = workspace / 'proposals_val.json'
+    run([
+        sys.executable, ROOT / 'tools/test.py', STAGE2, work / 'iter_3.pth', '--work-dir',
+        workspace / 'work_test', '--out', preds, '--cfg-options', 'test_dataloader.num_workers=0',
+        'test_dataloader.persistent_workers=False'
+    ], workspace)
+    metrics = json.loads((workspace / 'work_test/metrics.json').read_text())
+    assert set(metrics) == {f'proposal/AR@{n}' for n in (10, 50, 100, 200)}
+    assert all(0 <= v <= 100 for v in metrics.values())
+    objects = ObjectsFile.load(str(workspace / 'data/synthetic_parts/annotations/objects_val.json'))
+    predictions = load_predictions(str(preds), objects)
+    assert predictions and all(len(p) <= 20 for p in predictions.values())
