@@ -15,8 +15,8 @@ from mmpartdistill.utils.runner_cli import add_runner_arguments, load_config
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('config')
     parser.add_argument('--out', required=True, help='output folder')
     parser.add_argument('--checkpoint', help='instance model weights (default: load_from)')

@@ -17,8 +17,11 @@ from mmpartdistill.utils.runner_cli import add_runner_arguments, load_config
 def main() -> None:
     parser = argparse.ArgumentParser(description='Test an mmpartdistill model')
     parser.add_argument('config', help='test config file path')
-    parser.add_argument('checkpoint', nargs='?', help='checkpoint file (none for training-free '
-                        'models such as the baselines)')
+    parser.add_argument(
+        'checkpoint',
+        nargs='?',
+        help='checkpoint file (none for training-free '
+        'models such as the baselines)')
     parser.add_argument('--work-dir', help='the dir to save the evaluation logs')
     parser.add_argument('--out', help='write the part predictions to this .json file')
     add_runner_arguments(parser)
@@ -31,9 +34,11 @@ def main() -> None:
         evaluators = cfg.test_evaluator
         evaluators = list(evaluators) if isinstance(evaluators, (list, tuple)) else [evaluators]
         dataset = cfg.test_dataloader.dataset
-        evaluators.append(dict(type='DumpPartPredictions', out_file=args.out,
-                               objects_file=osp.join(dataset.get('data_root', ''),
-                                                     dataset.ann_file)))
+        evaluators.append(
+            dict(
+                type='DumpPartPredictions',
+                out_file=args.out,
+                objects_file=osp.join(dataset.get('data_root', ''), dataset.ann_file)))
         cfg.test_evaluator = evaluators
     runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)
     metrics = runner.test()

@@ -12,9 +12,13 @@ def main() -> None:
     parser.add_argument('config', help='train config file path')
     parser.add_argument('--work-dir', help='the dir to save logs and models')
     parser.add_argument('--amp', action='store_true', help='enable automatic mixed precision')
-    parser.add_argument('--resume', nargs='?', type=str, const='auto',
-                        help='resume from a checkpoint, or from the latest one in work_dir '
-                        'when no path is given')
+    parser.add_argument(
+        '--resume',
+        nargs='?',
+        type=str,
+        const='auto',
+        help='resume from a checkpoint, or from the latest one in work_dir '
+        'when no path is given')
     add_runner_arguments(parser)
     args = parser.parse_args()
     cfg = load_config(args, args.work_dir)

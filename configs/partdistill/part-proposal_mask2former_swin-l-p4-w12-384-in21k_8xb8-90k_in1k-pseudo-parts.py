@@ -30,8 +30,15 @@ model = dict(
     frozen_modules=('backbone', 'panoptic_head.pixel_decoder.encoder'),
     data_preprocessor=dict(
         pad_seg=False,
-        batch_augments=[dict(type='BatchFixedSizePad', size=crop_size, img_pad_value=0,
-                             pad_mask=True, mask_pad_value=0, pad_seg=False)]),
+        batch_augments=[
+            dict(
+                type='BatchFixedSizePad',
+                size=crop_size,
+                img_pad_value=0,
+                pad_mask=True,
+                mask_pad_value=0,
+                pad_seg=False)
+        ]),
     backbone=dict(init_cfg=None),  # every weight comes from load_from
     panoptic_head=dict(
         type='PartProposalHead',

@@ -12,7 +12,7 @@ from mmpartdistill.evaluation import load_predictions
 
 ROOT = Path(__file__).resolve().parents[2]
 STAGE1 = ROOT / 'configs/partdistill/pseudo-parts_mask2former-r18_synthetic-parts.py'
-STAGE2 = ROOT / 'configs/partdistill/part-proposal_mask2former_r18_1xb8-1k_synthetic-parts.py'
+STAGE2 = ROOT / 'configs/partdistill/part-proposal_mask2former_r18_1xb8-500i_synthetic-parts.py'
 SHORT = [
     'load_from=None', 'train_cfg.max_iters=3', 'train_cfg.val_interval=3',
     'default_hooks.logger.interval=1', 'train_dataloader.batch_size=2',
@@ -29,8 +29,9 @@ def test_proposals_train_and_test_on_pseudo_parts(workspace):
         'work_dirs/pseudo_parts_train', '--cfg-options', 'load_from=None', 'test_cfg.crf_iters=2'
     ], workspace)
     work = workspace / 'work_stage2'
-    log = run([sys.executable, ROOT / 'tools/train.py', STAGE2, '--work-dir', work, '--cfg-options'] +
-              SHORT, workspace)
+    log = run(
+        [sys.executable, ROOT / 'tools/train.py', STAGE2, '--work-dir', work, '--cfg-options'] +
+        SHORT, workspace)
     assert 'objects with pseudo parts' in log and 'Iter(train) [3/3]' in log
     assert 'proposal/AR@100' in log
 

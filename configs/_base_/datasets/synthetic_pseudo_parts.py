@@ -4,6 +4,11 @@
 # parts (read by the metric only), with ground-truth objects.
 data_root = 'data/synthetic_parts/'
 pseudo_parts_root = 'work_dirs/pseudo_parts_train/'
+# Objects are magnified: the object crop is resized to about object_scale
+# (the size the model sees whole objects at inference, its crop_size), and
+# training takes crop_size windows of it. Part masks come out finer than at
+# the images' own scale.
+object_scale = (256, 256)
 crop_size = (128, 128)
 backend_args = None
 
@@ -15,7 +20,7 @@ train_pipeline = [
     # large-scale jitter of the object crop, as Mask2Former trains
     dict(
         type='RandomResize',
-        scale=crop_size,
+        scale=object_scale,
         ratio_range=(0.5, 1.5),
         resize_type='Resize',
         keep_ratio=True),
