@@ -23,7 +23,7 @@ eval_root = 'data/partimagenet/'
 
 model = dict(
     type='PartProposalDetector',
-    crop_size=crop_size,
+    crop_sizes=(crop_size, ),
     context=0.25,
     max_per_object=200,
     crop_batch=8,

@@ -41,7 +41,7 @@ BACKBONES = {
 def build(backbone='resnet18', **overrides):
     model_cfg = copy.deepcopy(Config.fromfile(str(CONFIG)).model)
     model_cfg.backbone, model_cfg.panoptic_head.in_channels = copy.deepcopy(BACKBONES[backbone])
-    model_cfg.update(crop_size=(64, 64), **overrides)
+    model_cfg.update(crop_sizes=((64, 64), (96, 96)), **overrides)
     return MODELS.build(model_cfg)
 
 
@@ -165,5 +165,18 @@ def test_configs_build(name):
     for prefix in cfg.model.frozen_modules:
         assert any(n.startswith(prefix + '.') for n in frozen)
     if 'swin-l' in name:
-        assert head.num_queries == 200 and model.crop_size == (640, 640)
+        assert head.num_queries == 200 and model.crop_sizes == [(640, 640)]
         assert not any(p.requires_grad for p in model.backbone.parameters())
+
+
+def test_pooled_scales_drop_near_duplicates():
+    model = build(max_per_object=2, dedup_iou=0.8)
+    masks = torch.zeros(4, 10, 10, dtype=torch.bool)
+    masks[0, :5] = True
+    masks[1, :5] = True
+    masks[1, 5, :5] = True  # IoU 50/55 with mask 0: a repeat
+    masks[2, 5:] = True
+    masks[3, :, :3] = True
+    pooled = InstanceData(masks=masks, scores=torch.tensor([0.5, 0.9, 0.4, 0.3]))
+    kept = model.select(pooled)
+    assert kept.scores.tolist() == pytest.approx([0.9, 0.4])

@@ -1,5 +1,5 @@
 """PartProposalDetector: object-aware class-agnostic part proposals (stage 2)."""
-from typing import List, Sequence, Tuple
+from typing import Dict, List, Sequence, Tuple
 
 import torch
 import torch.nn.functional as F
@@ -22,18 +22,22 @@ class PartProposalDetector(Mask2Former):
     :class:`CropAroundObject`). At inference the data samples carry the
     objects (``gt_instances`` masks and labels, ``object_ids``), from ground
     truth or an instance model; each object is cropped with the same context,
-    resized to fit ``crop_size``, and its proposals are pasted back and cut
-    to the object mask. A proposal's score is its foreground probability x
-    its mean mask probability x the fraction of it inside the object.
+    resized to fit each of ``crop_sizes``, and its proposals are pasted back
+    and cut to the object mask. A proposal's score is its foreground
+    probability x its mean mask probability x the fraction of it inside the
+    object. Several crop sizes give several magnifications of the object;
+    their proposals are pooled and near-duplicates dropped.
 
     ``pred_parts`` holds per proposal: ``masks`` (image size), ``scores``,
     ``query_feats`` (unit-norm query features), ``part_ids`` (the query
     index), ``object_ids`` and ``labels`` (the object's class).
 
     Args:
-        crop_size: ``(h, w)`` every object crop is resized to fit.
+        crop_sizes: the ``(h, w)`` sizes each object crop is resized to fit.
         context: crop margin on each side, as a fraction of the object's size.
         max_per_object: proposals kept per object, best first.
+        dedup_iou: mask IoU above which a lower-scored proposal repeats a
+            better one and is dropped.
         mask_thr: probability above which a pixel belongs to a proposal.
         crop_batch: object crops per forward pass (bounds memory).
         frozen_modules: dotted names of submodules whose weights stay fixed
@@ -44,16 +48,20 @@ class PartProposalDetector(Mask2Former):
 
     def __init__(self,
                  *,
-                 crop_size: Tuple[int, int] = (640, 640),
+                 crop_sizes: Sequence[Tuple[int, int]] = ((640, 640), ),
                  context: float = 0.25,
                  max_per_object: int = 200,
                  mask_thr: float = 0.5,
+                 dedup_iou: float = 0.8,
                  crop_batch: int = 8,
                  frozen_modules: Sequence[str] = (),
                  **kwargs) -> None:
         super().__init__(**kwargs)
-        self.crop_size, self.context = tuple(crop_size), context
-        self.max_per_object, self.mask_thr, self.crop_batch = max_per_object, mask_thr, crop_batch
+        if not crop_sizes:
+            raise ValueError('crop_sizes must name at least one (h, w)')
+        self.crop_sizes = [tuple(size) for size in crop_sizes]
+        self.context, self.max_per_object, self.mask_thr = context, max_per_object, mask_thr
+        self.dedup_iou, self.crop_batch = dedup_iou, crop_batch
         self.frozen = freeze_modules(self, frozen_modules)
         self.train(self.training)
 
@@ -69,27 +77,46 @@ class PartProposalDetector(Mask2Former):
                 rescale: bool = True) -> SampleList:
         crops = [(i, m) for i, sample in enumerate(batch_data_samples)
                  for m in range(len(sample.gt_instances))]
-        per_object = []
-        for start in range(0, len(crops), self.crop_batch):
-            chunk = crops[start:start + self.crop_batch]
-            boxes, images, sizes = self.crop_objects(batch_inputs, batch_data_samples, chunk)
-            meta = dict(batch_input_shape=self.crop_size, img_shape=self.crop_size)
-            samples = [DetDataSample(metainfo=meta) for _ in chunk]
-            scores, masks, feats = self.panoptic_head.predict(self.extract_feat(images), samples)
-            for j, (i, m) in enumerate(chunk):
-                per_object.append(
-                    self.object_proposals(batch_data_samples[i], m, boxes[j], sizes[j], scores[j],
-                                          masks[j], feats[j]))
+        found: Dict[Tuple[int, int], List[InstanceData]] = {crop: [] for crop in crops}
+        for crop_size in self.crop_sizes:
+            for start in range(0, len(crops), self.crop_batch):
+                chunk = crops[start:start + self.crop_batch]
+                boxes, images, sizes = self.crop_objects(batch_inputs, batch_data_samples, chunk,
+                                                         crop_size)
+                meta = dict(batch_input_shape=crop_size, img_shape=crop_size)
+                samples = [DetDataSample(metainfo=meta) for _ in chunk]
+                scores, masks, feats = self.panoptic_head.predict(
+                    self.extract_feat(images), samples)
+                for j, (i, m) in enumerate(chunk):
+                    found[(i, m)].append(
+                        self.object_proposals(batch_data_samples[i], m, boxes[j], sizes[j],
+                                              scores[j], masks[j], feats[j]))
         for i, sample in enumerate(batch_data_samples):
-            mine = [p for (owner, _), p in zip(crops, per_object) if owner == i]
+            mine = [self.select(InstanceData.cat(found[crop])) for crop in crops if crop[0] == i]
             sample.pred_parts = self.to_image_size(
                 InstanceData.cat(mine) if mine else self.empty(sample), sample, rescale)
         return batch_data_samples
 
-    def crop_objects(self, batch_inputs: Tensor, samples: SampleList,
-                     chunk: List[Tuple[int, int]]) -> Tuple[list, Tensor, list]:
+    def select(self, proposals: InstanceData) -> InstanceData:
+        """Best first; a proposal whose mask IoU with a better one exceeds
+        ``dedup_iou`` is dropped (scales repeat each other); ``max_per_object`` kept."""
+        proposals = proposals[proposals.scores.argsort(descending=True)]
+        flat = proposals.masks.flatten(1).float()
+        inter = flat @ flat.T
+        area = flat.sum(1)
+        iou = inter / (area[:, None] + area[None] - inter).clamp(min=1)
+        keep: List[int] = []
+        for index in range(len(proposals)):
+            if len(keep) == self.max_per_object:
+                break
+            if not keep or iou[index, keep].max() <= self.dedup_iou:
+                keep.append(index)
+        return proposals[keep]
+
+    def crop_objects(self, batch_inputs: Tensor, samples: SampleList, chunk: List[Tuple[int, int]],
+                     crop_size: Tuple[int, int]) -> Tuple[list, Tensor, list]:
         """Context boxes, crops resized to fit ``crop_size`` (zero padded), resized sizes."""
-        out_h, out_w = self.crop_size
+        out_h, out_w = crop_size
         images = batch_inputs.new_zeros((len(chunk), batch_inputs.shape[1], out_h, out_w))
         boxes, sizes = [], []
         for j, (i, m) in enumerate(chunk):
@@ -122,7 +149,6 @@ class PartProposalDetector(Mask2Former):
         inside_fraction = area / whole.flatten(1).sum(1).clamp(min=1)
         scores = fg * mask_score * inside_fraction
         keep = torch.nonzero(area > 0).flatten()
-        keep = keep[scores[keep].argsort(descending=True)[:self.max_per_object]]
         h, w = sample.img_shape
         masks = inside.new_zeros((len(keep), h, w))
         masks[:, y1:y2, x1:x2] = inside[keep]
