@@ -39,6 +39,7 @@ BACKBONES = {
 
 
 def build(backbone='resnet18', **overrides):
+    torch.manual_seed(0)
     model_cfg = copy.deepcopy(Config.fromfile(str(CONFIG)).model)
     model_cfg.backbone, model_cfg.panoptic_head.in_channels = copy.deepcopy(BACKBONES[backbone])
     model_cfg.update(crop_sizes=((64, 64), (96, 96)), **overrides)
@@ -180,3 +181,5 @@ def test_pooled_scales_drop_near_duplicates():
     pooled = InstanceData(masks=masks, scores=torch.tensor([0.5, 0.9, 0.4, 0.3]))
     kept = model.select(pooled)
     assert kept.scores.tolist() == pytest.approx([0.9, 0.4])
+    none = InstanceData(masks=torch.zeros(0, 10, 10, dtype=torch.bool), scores=torch.zeros(0))
+    assert len(model.select(none)) == 0

@@ -111,7 +111,7 @@ class PartProposalDetector(Mask2Former):
                 break
             if not keep or iou[index, keep].max() <= self.dedup_iou:
                 keep.append(index)
-        return proposals[keep]
+        return proposals[torch.tensor(keep, dtype=torch.long)]
 
     def crop_objects(self, batch_inputs: Tensor, samples: SampleList, chunk: List[Tuple[int, int]],
                      crop_size: Tuple[int, int]) -> Tuple[list, Tensor, list]:
