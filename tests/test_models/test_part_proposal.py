@@ -170,8 +170,8 @@ def test_configs_build(name):
         assert not any(p.requires_grad for p in model.backbone.parameters())
 
 
-def test_pooled_scales_drop_near_duplicates():
-    model = build(max_per_object=2, dedup_iou=0.8)
+def test_pooled_scales_rank_repeats_last():
+    model = build(max_per_object=4, dedup_iou=0.7)
     masks = torch.zeros(4, 10, 10, dtype=torch.bool)
     masks[0, :5] = True
     masks[1, :5] = True
@@ -180,6 +180,9 @@ def test_pooled_scales_drop_near_duplicates():
     masks[3, :, :3] = True
     pooled = InstanceData(masks=masks, scores=torch.tensor([0.5, 0.9, 0.4, 0.3]))
     kept = model.select(pooled)
-    assert kept.scores.tolist() == pytest.approx([0.9, 0.4])
+    assert kept.scores.tolist() == pytest.approx([0.9, 0.4, 0.3, 0.5 * (1 - 50 / 55)])
+    assert torch.equal(kept.masks[3], masks[0])
+    model.max_per_object = 2
+    assert model.select(pooled).scores.tolist() == pytest.approx([0.9, 0.4])
     none = InstanceData(masks=torch.zeros(0, 10, 10, dtype=torch.bool), scores=torch.zeros(0))
     assert len(model.select(none)) == 0

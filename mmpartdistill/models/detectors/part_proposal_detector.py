@@ -26,7 +26,7 @@ class PartProposalDetector(Mask2Former):
     and cut to the object mask. A proposal's score is its foreground
     probability x its mean mask probability x the fraction of it inside the
     object. Several crop sizes give several magnifications of the object;
-    their proposals are pooled and near-duplicates dropped.
+    their proposals are pooled, and repeats are ranked down (soft-NMS).
 
     ``pred_parts`` holds per proposal: ``masks`` (image size), ``scores``,
     ``query_feats`` (unit-norm query features), ``part_ids`` (the query
@@ -37,7 +37,7 @@ class PartProposalDetector(Mask2Former):
         context: crop margin on each side, as a fraction of the object's size.
         max_per_object: proposals kept per object, best first.
         dedup_iou: mask IoU above which a lower-scored proposal repeats a
-            better one and is dropped.
+            better one and has its score scaled by ``1 - IoU``.
         mask_thr: probability above which a pixel belongs to a proposal.
         crop_batch: object crops per forward pass (bounds memory).
         frozen_modules: dotted names of submodules whose weights stay fixed
@@ -52,7 +52,7 @@ class PartProposalDetector(Mask2Former):
                  context: float = 0.25,
                  max_per_object: int = 200,
                  mask_thr: float = 0.5,
-                 dedup_iou: float = 0.8,
+                 dedup_iou: float = 0.7,
                  crop_batch: int = 8,
                  frozen_modules: Sequence[str] = (),
                  **kwargs) -> None:
@@ -98,20 +98,30 @@ class PartProposalDetector(Mask2Former):
         return batch_data_samples
 
     def select(self, proposals: InstanceData) -> InstanceData:
-        """Best first; a proposal whose mask IoU with a better one exceeds
-        ``dedup_iou`` is dropped (scales repeat each other); ``max_per_object`` kept."""
-        proposals = proposals[proposals.scores.argsort(descending=True)]
+        """Soft-NMS over the pooled proposals, then the best ``max_per_object``.
+
+        Taking proposals best first, each one whose mask IoU with the one just
+        taken exceeds ``dedup_iou`` has its score scaled by ``1 - IoU``: the
+        magnifications repeat each other, and a repeat should rank after
+        proposals that add something, yet stay available further down.
+        """
         flat = proposals.masks.flatten(1).float()
         inter = flat @ flat.T
         area = flat.sum(1)
         iou = inter / (area[:, None] + area[None] - inter).clamp(min=1)
-        keep: List[int] = []
-        for index in range(len(proposals)):
-            if len(keep) == self.max_per_object:
-                break
-            if not keep or iou[index, keep].max() <= self.dedup_iou:
-                keep.append(index)
-        return proposals[torch.tensor(keep, dtype=torch.long)]
+        scores = proposals.scores.clone()
+        remaining = list(range(len(proposals)))
+        order: List[int] = []
+        while remaining and len(order) < self.max_per_object:
+            best = max(remaining, key=lambda i: float(scores[i]))
+            order.append(best)
+            remaining.remove(best)
+            for i in remaining:
+                if iou[best, i] > self.dedup_iou:
+                    scores[i] = scores[i] * (1 - iou[best, i])
+        selected = proposals[torch.tensor(order, dtype=torch.long)]
+        selected.scores = scores[order]
+        return selected
 
     def crop_objects(self, batch_inputs: Tensor, samples: SampleList, chunk: List[Tuple[int, int]],
                      crop_size: Tuple[int, int]) -> Tuple[list, Tensor, list]:
