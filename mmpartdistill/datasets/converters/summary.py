@@ -1,0 +1,28 @@
+"""What a dataset conversion wrote and what it skipped, with the records named."""
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Dict, List
+
+
+@dataclass
+class ConversionSummary:
+    """Counts of one converted split; ``skipped`` maps a reason to the records it hit."""
+    split: str
+    images: int = 0
+    objects: int = 0
+    parts_per_class: Counter = field(default_factory=Counter)
+    skipped: Dict[str, List[str]] = field(default_factory=lambda: defaultdict(list))
+
+    def skip(self, reason: str, record: str) -> None:
+        self.skipped[reason].append(record)
+
+    def lines(self, shown: int = 3) -> List[str]:
+        out = [
+            f'{self.split}: {self.images} images, {self.objects} objects, '
+            f'{sum(self.parts_per_class.values())} parts'
+        ]
+        out += [f'  {name}: {count} parts' for name, count in sorted(self.parts_per_class.items())]
+        for reason, records in sorted(self.skipped.items()):
+            more = f' (+{len(records) - shown} more)' if len(records) > shown else ''
+            out.append(f'  skipped {len(records)} ({reason}): {", ".join(records[:shown])}{more}')
+        return out
