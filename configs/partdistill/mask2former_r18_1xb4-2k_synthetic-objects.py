@@ -4,6 +4,7 @@
 _base_ = [
     '../_base_/models/mask2former_r18_tiny.py',
     '../_base_/datasets/synthetic_objects.py',
+    '../_base_/schedules/mask2former_adamw.py',
     'mmdet::_base_/default_runtime.py',
 ]
 custom_imports = dict(imports=['mmpartdistill'], allow_failed_imports=False)
@@ -12,16 +13,7 @@ max_iters = 2000
 train_cfg = dict(type='IterBasedTrainLoop', max_iters=max_iters, val_interval=1000)
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')
-optim_wrapper = dict(
-    type='OptimWrapper',
-    optimizer=dict(type='AdamW', lr=4e-4, weight_decay=0.05, eps=1e-8, betas=(0.9, 0.999)),
-    clip_grad=dict(max_norm=0.01, norm_type=2),
-    paramwise_cfg=dict(
-        custom_keys=dict(
-            query_embed=dict(lr_mult=1.0, decay_mult=0.0),
-            query_feat=dict(lr_mult=1.0, decay_mult=0.0),
-            level_embed=dict(lr_mult=1.0, decay_mult=0.0)),
-        norm_decay_mult=0.0))
+optim_wrapper = dict(optimizer=dict(lr=4e-4))
 param_scheduler = dict(
     type='MultiStepLR',
     begin=0,

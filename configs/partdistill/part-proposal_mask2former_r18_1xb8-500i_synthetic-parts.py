@@ -4,6 +4,7 @@
 _base_ = [
     '../_base_/models/mask2former_r18_tiny.py',
     '../_base_/datasets/synthetic_pseudo_parts.py',
+    '../_base_/schedules/mask2former_adamw.py',
     'mmdet::_base_/default_runtime.py',
 ]
 custom_imports = dict(imports=['mmpartdistill'], allow_failed_imports=False)
@@ -31,16 +32,7 @@ train_cfg = dict(type='IterBasedTrainLoop', max_iters=max_iters, val_interval=50
 randomness = dict(seed=0)
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')
-optim_wrapper = dict(
-    type='OptimWrapper',
-    optimizer=dict(type='AdamW', lr=2e-4, weight_decay=0.05, eps=1e-8, betas=(0.9, 0.999)),
-    clip_grad=dict(max_norm=0.01, norm_type=2),
-    paramwise_cfg=dict(
-        custom_keys=dict(
-            query_embed=dict(lr_mult=1.0, decay_mult=0.0),
-            query_feat=dict(lr_mult=1.0, decay_mult=0.0),
-            level_embed=dict(lr_mult=1.0, decay_mult=0.0)),
-        norm_decay_mult=0.0))
+optim_wrapper = dict(optimizer=dict(lr=2e-4))
 default_hooks = dict(
     checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=500, max_keep_ckpts=1),
     logger=dict(type='LoggerHook', interval=50))
