@@ -10,23 +10,11 @@ from typing import Dict, List, Sequence, Tuple
 
 import numpy as np
 from mmengine.utils import track_iter_progress
-from PIL import Image
 
 from ..coco_rle import decode_segmentation, mask_to_coco_fields
 from ..objects_file import AnnotationFormatError, read_coco_json
+from .image_check import readable_image
 from .summary import ConversionSummary
-
-
-def readable_image(path: str) -> str:
-    """'' when the image decodes, else why not."""
-    if not osp.isfile(path):
-        return 'image file missing'
-    try:
-        with Image.open(path) as image:
-            image.load()
-    except (OSError, SyntaxError) as e:
-        return f'image unreadable ({type(e).__name__})'
-    return ''
 
 
 def part_class(category: dict, path: str) -> Tuple[str, str]:
