@@ -1,4 +1,5 @@
 from .coco_rle import decode_segmentation, encode_mask, mask_to_coco_fields
+from .fewshot_split import fewshot_subset
 from .objects_dataset import ObjectsDataset
 from .objects_file import AnnotationFormatError, ObjectsFile
 from .parts_file import PartsFile
@@ -9,5 +10,5 @@ from .transforms import CropAroundObject, context_box
 __all__ = [
     'AnnotationFormatError', 'CropAroundObject', 'OBJECT_CLASSES', 'ObjectsDataset', 'ObjectsFile',
     'PartsFile', 'PseudoPartsDataset', 'context_box', 'decode_segmentation', 'encode_mask',
-    'make_synthetic_parts', 'mask_to_coco_fields'
+    'fewshot_subset', 'make_synthetic_parts', 'mask_to_coco_fields'
 ]
