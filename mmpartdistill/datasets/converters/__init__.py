@@ -1,5 +1,11 @@
+from .cityscapes_panoptic_parts import (LabelEncodingError, convert_cityscapes_panoptic_parts,
+                                        decode_uids)
 from .partimagenet import convert_partimagenet
 from .pascal_part import MatFormatError, convert_pascal_part
 from .summary import ConversionSummary
 
-__all__ = ['ConversionSummary', 'MatFormatError', 'convert_partimagenet', 'convert_pascal_part']
+__all__ = [
+    'ConversionSummary', 'LabelEncodingError', 'MatFormatError',
+    'convert_cityscapes_panoptic_parts', 'convert_partimagenet', 'convert_pascal_part',
+    'decode_uids'
+]
