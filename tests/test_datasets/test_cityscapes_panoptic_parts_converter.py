@@ -3,29 +3,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-import cv2
 import numpy as np
-from PIL import Image
+
+from real_format_fixtures import make_cityscapes_parts
 
 from mmpartdistill.datasets import ObjectsFile, PartsFile
 from mmpartdistill.datasets.converters import decode_uids
 
 ROOT = Path(__file__).resolve().parents[2]
-H, W = 20, 30
-
-
-def write(root, city, name, uids=None, image=True, rgb_label=False):
-    labels = root / 'gtFinePanopticParts/val' / city
-    images = root / 'leftImg8bit/val' / city
-    labels.mkdir(parents=True, exist_ok=True)
-    images.mkdir(parents=True, exist_ok=True)
-    path = labels / f'{name}_gtFinePanopticParts.tif'
-    if rgb_label:
-        Image.fromarray(np.zeros((H, W, 3), np.uint8)).save(path)
-    else:
-        Image.fromarray(uids.astype(np.int32), mode='I').save(path)
-    if image:
-        cv2.imwrite(str(images / f'{name}_leftImg8bit.png'), np.full((H, W, 3), 70, np.uint8))
 
 
 def test_decode_uids_follows_the_encoding():
@@ -36,15 +21,7 @@ def test_decode_uids_follows_the_encoding():
 
 
 def test_cityscapes_parts_convert_instance_by_instance(tmp_path):
-    uids = np.full((H, W), 7, np.int64)  # road
-    uids[2:10, 2:8] = 2401001  # person 10, torso
-    uids[10:14, 2:8] = 2401002  # person 10, head
-    uids[14:16, 2:8] = 2401000  # person 10, void part: object, not part
-    uids[2:12, 15:28] = 2600202  # car 2, wheel
-    uids[12:18, 15:28] = 26003  # car 3: instance without parts
-    write(tmp_path, 'aachen', 'aachen_000000_000019', uids)
-    write(tmp_path, 'aachen', 'aachen_000001_000019', rgb_label=True)
-    write(tmp_path, 'bremen', 'bremen_000000_000019', uids, image=False)
+    make_cityscapes_parts(tmp_path)
     result = subprocess.run([
         sys.executable,
         str(ROOT / 'tools/dataset_converters/cityscapes_panoptic_parts.py'), '--root',

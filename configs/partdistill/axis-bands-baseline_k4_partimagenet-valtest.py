@@ -1,0 +1,9 @@
+# The geometric baseline on PartImageNet valtest: each object mask cut into K=4
+# equal-area bands along its principal axis.
+_base_ = ['../_base_/datasets/partimagenet_valtest.py', 'mmdet::_base_/default_runtime.py']
+custom_imports = dict(imports=['mmpartdistill'], allow_failed_imports=False)
+
+model = dict(
+    type='AxisBandsBaseline',
+    num_parts=4,
+    data_preprocessor=dict(type='DetDataPreprocessor', bgr_to_rgb=True, pad_size_divisor=1))
