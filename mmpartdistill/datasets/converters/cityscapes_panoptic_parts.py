@@ -13,7 +13,7 @@ import numpy as np
 from mmengine.utils import track_iter_progress
 from PIL import Image
 
-from ..coco_rle import mask_to_coco_fields
+from .format_builder import PartsFormatBuilder
 from .image_check import readable_image
 from .summary import ConversionSummary
 
@@ -91,7 +91,7 @@ def convert_cityscapes_panoptic_parts(label_dir: str, image_dir: str,
                                        for pid in range(1,
                                                         len(PART_CLASSES[sid][1]) + 1))
     }
-    images, objects, parts = [], [], []
+    builder = PartsFormatBuilder()
     for image_name, label_path, image_path in track_iter_progress(
             label_image_pairs(label_dir, image_dir)):
         problem = readable_image(image_path)
@@ -104,58 +104,32 @@ def convert_cityscapes_panoptic_parts(label_dir: str, image_dir: str,
             summary.skip('label not in the panoptic-parts encoding', f'{label_path}: {e}')
             continue
         sid, iid, pid = decode_uids(uids)
-        image_id = len(images) + 1
-        found = 0
+        instances = []
         for s in classes:
             for i in np.unique(iid[(sid == s) & (iid >= 0)]):
                 instance = (sid == s) & (iid == i)
                 labelled = [(p, instance & (pid == p)) for p in np.unique(pid[instance]) if p > 0]
-                if not labelled:
+                if labelled:
+                    instances.append((s, instance, labelled))
+                else:
                     summary.skip('instance without parts',
                                  f'{image_name} {PART_CLASSES[s][0]} {int(i)}')
-                    continue
-                object_id = len(objects) + 1
-                objects.append(
-                    dict(
-                        id=object_id,
-                        image_id=image_id,
-                        category_id=classes.index(s) + 1,
-                        iscrowd=0,
-                        **mask_to_coco_fields(instance)))
-                for p, mask in labelled:
-                    parts.append(
-                        dict(
-                            id=len(parts) + 1,
-                            image_id=image_id,
-                            object_id=object_id,
-                            category_id=part_ids[(s, int(p))],
-                            iscrowd=0,
-                            **mask_to_coco_fields(mask)))
-                    summary.parts_per_class[PART_CLASSES[s][0]] += 1
-                found += 1
-        if not found:
+        if not instances:
             summary.skip('no instance with parts', image_name)
             continue
         city = osp.basename(osp.dirname(image_path))
-        images.append(
-            dict(
-                id=image_id,
-                file_name=f'{city}/{image_name}{IMAGE_SUFFIX}',
-                width=int(uids.shape[1]),
-                height=int(uids.shape[0])))
+        image_id = builder.add_image(f'{city}/{image_name}{IMAGE_SUFFIX}', int(uids.shape[0]),
+                                     int(uids.shape[1]))
+        for s, instance, labelled in instances:
+            object_id = builder.add_object(image_id, classes.index(s) + 1, instance)
+            for p, mask in labelled:
+                builder.add_part(object_id, part_ids[(s, int(p))], mask)
+                summary.parts_per_class[PART_CLASSES[s][0]] += 1
         summary.images += 1
-        summary.objects += found
-    info = dict(description=f'Cityscapes-Panoptic-Parts {name}, converted by mmpartdistill')
-    objects_file = dict(
-        info=info,
-        images=images,
-        annotations=objects,
-        categories=[dict(id=k + 1, name=PART_CLASSES[s][0]) for k, s in enumerate(classes)])
-    parts_file = dict(
-        info=info,
-        images=images,
-        annotations=parts,
-        categories=[
+        summary.objects += len(instances)
+    objects_file, parts_file = builder.files(
+        f'Cityscapes-Panoptic-Parts {name}, converted by mmpartdistill',
+        [dict(id=k + 1, name=PART_CLASSES[s][0]) for k, s in enumerate(classes)], [
             dict(
                 id=i,
                 name=f'{PART_CLASSES[s][0]} {PART_CLASSES[s][1][p - 1]}',

@@ -11,8 +11,9 @@ from typing import Dict, List, Sequence, Tuple
 import numpy as np
 from mmengine.utils import track_iter_progress
 
-from ..coco_rle import decode_segmentation, mask_to_coco_fields
+from ..coco_rle import decode_segmentation
 from ..objects_file import AnnotationFormatError, read_coco_json
+from .format_builder import PartsFormatBuilder
 from .image_check import readable_image
 from .summary import ConversionSummary
 
@@ -45,7 +46,7 @@ def convert_partimagenet(splits: Sequence[Tuple[str, str, str]],
     summary = ConversionSummary(name)
     object_classes: Dict[str, int] = {}
     part_categories: Dict[Tuple[str, str], int] = {}
-    images, objects, parts = [], [], []
+    builder = PartsFormatBuilder()
     for split, ann_path, img_dir in splits:
         data = read_coco_json(ann_path)
         categories = {c['id']: part_class(c, ann_path) for c in data['categories']}
@@ -84,48 +85,19 @@ def convert_partimagenet(splits: Sequence[Tuple[str, str, str]],
                     summary.skip('empty part mask', f'{split} annotation {ann["id"]}')
             if not grouped:
                 continue
-            image_id = len(images) + 1
-            images.append(
-                dict(
-                    id=image_id,
-                    file_name=f'{split}/{image["file_name"]}',
-                    width=w,
-                    height=h,
-                    source_split=split,
-                    source_id=image['id']))
+            image_id = builder.add_image(
+                f'{split}/{image["file_name"]}', h, w, source_split=split, source_id=image['id'])
             for owner, owner_parts in sorted(grouped.items()):
-                object_id = len(objects) + 1
-                union = np.any([m for _, m in owner_parts], axis=0)
-                objects.append(
-                    dict(
-                        id=object_id,
-                        image_id=image_id,
-                        category_id=object_classes[owner],
-                        iscrowd=0,
-                        **mask_to_coco_fields(union)))
+                object_id = builder.add_object(image_id, object_classes[owner],
+                                               np.any([m for _, m in owner_parts], axis=0))
                 for part, mask in owner_parts:
-                    parts.append(
-                        dict(
-                            id=len(parts) + 1,
-                            image_id=image_id,
-                            object_id=object_id,
-                            category_id=part_categories[(owner, part)],
-                            iscrowd=0,
-                            **mask_to_coco_fields(mask)))
+                    builder.add_part(object_id, part_categories[(owner, part)], mask)
                     summary.parts_per_class[owner] += 1
             summary.images += 1
             summary.objects += len(grouped)
-    info = dict(description=f'PartImageNet {name}, converted by mmpartdistill')
-    objects_file = dict(
-        info=info,
-        images=images,
-        annotations=objects,
-        categories=[dict(id=i, name=n) for n, i in object_classes.items()])
-    parts_file = dict(
-        info=info,
-        images=images,
-        annotations=parts,
-        categories=[
+    objects_file, parts_file = builder.files(
+        f'PartImageNet {name}, converted by mmpartdistill',
+        [dict(id=i, name=n) for n, i in object_classes.items()], [
             dict(id=i, name=f'{owner} {part}'.lower(), supercategory=owner)
             for (owner, part), i in part_categories.items()
         ])

@@ -12,7 +12,7 @@ from mmengine.utils import track_iter_progress
 from PIL import Image
 from scipy.io import loadmat
 
-from ..coco_rle import mask_to_coco_fields
+from .format_builder import PartsFormatBuilder
 from .image_check import readable_image
 from .summary import ConversionSummary
 
@@ -124,42 +124,17 @@ def convert_pascal_part(
                     for cls, _, parts in objs
                     for p, _ in parts}))
     }
-    images, objects_out, parts_out = [], [], []
-    for image_id, (image_name, height, width, objs) in enumerate(kept, start=1):
-        images.append(dict(id=image_id, file_name=f'{image_name}.jpg', width=width, height=height))
+    builder = PartsFormatBuilder()
+    for image_name, height, width, objs in kept:
+        image_id = builder.add_image(f'{image_name}.jpg', height, width)
         for cls, mask, parts in objs:
-            object_id = len(objects_out) + 1
-            objects_out.append(
-                dict(
-                    id=object_id,
-                    image_id=image_id,
-                    category_id=VOC_CLASSES.index(cls) + 1,
-                    iscrowd=0,
-                    **mask_to_coco_fields(mask)))
+            object_id = builder.add_object(image_id, VOC_CLASSES.index(cls) + 1, mask)
             for part, part_mask in parts:
-                parts_out.append(
-                    dict(
-                        id=len(parts_out) + 1,
-                        image_id=image_id,
-                        object_id=object_id,
-                        category_id=part_ids[(cls, part)],
-                        iscrowd=0,
-                        **mask_to_coco_fields(part_mask)))
+                builder.add_part(object_id, part_ids[(cls, part)], part_mask)
                 summary.parts_per_class[cls] += 1
         summary.images += 1
         summary.objects += len(objs)
-    info = dict(description=f'Pascal-Part {name}, converted by mmpartdistill')
-    objects_file = dict(
-        info=info,
-        images=images,
-        annotations=objects_out,
-        categories=[dict(id=i + 1, name=n) for i, n in enumerate(VOC_CLASSES)])
-    parts_file = dict(
-        info=info,
-        images=images,
-        annotations=parts_out,
-        categories=[
-            dict(id=i, name=f'{cls} {part}', supercategory=cls)
-            for (cls, part), i in part_ids.items()
-        ])
+    objects_file, parts_file = builder.files(f'Pascal-Part {name}, converted by mmpartdistill', [
+        dict(id=i + 1, name=n) for i, n in enumerate(VOC_CLASSES)
+    ], [dict(id=i, name=f'{cls} {part}', supercategory=cls) for (cls, part), i in part_ids.items()])
     return objects_file, parts_file, summary
