@@ -47,10 +47,7 @@ class ObjectsDataset(BaseDetDataset):
                 object_ids.append(obj_id)
             data_list.append(
                 dict(
-                    img_path=osp.join(self.data_prefix.get('img', ''), image['file_name']),
-                    img_id=img_id,
-                    height=image['height'],
-                    width=image['width'],
+                    image_record(self.data_prefix, image),
                     instances=instances,
                     object_ids=object_ids))
         return data_list
@@ -60,6 +57,15 @@ class ObjectsDataset(BaseDetDataset):
         if self.test_mode or not (self.filter_cfg or {}).get('filter_empty_gt', False):
             return self.data_list
         return [d for d in self.data_list if d['instances']]
+
+
+def image_record(data_prefix: dict, image: dict) -> dict:
+    """The image fields of a data record: path under the ``img`` prefix, id and size."""
+    return dict(
+        img_path=osp.join(data_prefix.get('img', ''), image['file_name']),
+        img_id=image['id'],
+        height=image['height'],
+        width=image['width'])
 
 
 def objects_bbox(objects: ObjectsFile, object_id: int) -> List[float]:

@@ -7,7 +7,7 @@ from mmdet.registry import DATASETS
 from mmengine.logging import MMLogger
 
 from .coco_rle import decode_segmentation, mask_to_coco_fields
-from .objects_dataset import objects_bbox
+from .objects_dataset import image_record, objects_bbox
 from .objects_file import ObjectsFile
 from .parts_file import PartsFile
 
@@ -54,10 +54,7 @@ class PseudoPartsDataset(BaseDetDataset):
                 x, y, w, h = objects.objects[obj_id].get('bbox') or objects_bbox(objects, obj_id)
                 data_list.append(
                     dict(
-                        img_path=osp.join(self.data_prefix.get('img', ''), image['file_name']),
-                        img_id=img_id,
-                        height=image['height'],
-                        width=image['width'],
+                        image_record(self.data_prefix, image),
                         object_id=obj_id,
                         focus_bbox=[x, y, x + w, y + h],
                         instances=instances))

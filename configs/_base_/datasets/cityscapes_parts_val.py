@@ -1,46 +1,25 @@
 # Cityscapes-Panoptic-Parts val, instance level (tools/dataset_converters/cityscapes_panoptic_parts.py).
-# Ground-truth objects are given; part ground truth is read by the metrics only.
-# The authors' protocol: part mIoU with majority-vote mapping, proposal AR@200
-# overlapping and non-overlapping.
+# The authors' protocol: part mIoU (majority vote; Hungarian also reported)
+# and proposal AR@200, overlapping and non-overlapping.
+_base_ = ['./part_benchmark_eval.py']
 data_root = 'data/cityscapes/'
 objects_file = data_root + 'annotations/objects_val.json'
 parts_file = data_root + 'annotations/parts_val.json'
-test_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='LoadAnnotations', with_bbox=True, with_mask=True),
-    dict(
-        type='PackDetInputs',
-        meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape', 'scale_factor', 'object_ids')),
-]
 test_dataloader = dict(
-    batch_size=1,
-    num_workers=2,
-    persistent_workers=True,
-    drop_last=False,
-    sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
-        type='ObjectsDataset',
         data_root=data_root,
         ann_file='annotations/objects_val.json',
-        data_prefix=dict(img='leftImg8bit/val/'),
-        test_mode=True,
-        pipeline=test_pipeline))
+        data_prefix=dict(img='leftImg8bit/val/')))
 val_dataloader = test_dataloader
+truth = dict(objects_file=objects_file, parts_file=parts_file)
 test_evaluator = [
-    dict(type='PartMIoUMetric', objects_file=objects_file, parts_file=parts_file),
+    dict(type='PartMIoUMetric', **truth),
+    dict(type='PartProposalRecall', max_dets=(200, ), **truth),
     dict(
         type='PartProposalRecall',
-        objects_file=objects_file,
-        parts_file=parts_file,
-        max_dets=(200, )),
-    dict(
-        type='PartProposalRecall',
-        objects_file=objects_file,
-        parts_file=parts_file,
         max_dets=(200, ),
         overlapping=False,
-        prefix='proposal_disjoint'),
+        prefix='proposal_disjoint',
+        **truth),
 ]
 val_evaluator = test_evaluator
-val_cfg = dict(type='ValLoop')
-test_cfg = dict(type='TestLoop')

@@ -78,6 +78,10 @@ class PartProposalDetector(Mask2Former):
         crops = [(i, m) for i, sample in enumerate(batch_data_samples)
                  for m in range(len(sample.gt_instances))]
         found: Dict[Tuple[int, int], List[InstanceData]] = {crop: [] for crop in crops}
+        object_masks = [
+            sample.gt_instances.masks.to_tensor(torch.bool, batch_inputs.device)
+            for sample in batch_data_samples
+        ]
         for crop_size in self.crop_sizes:
             for start in range(0, len(crops), self.crop_batch):
                 chunk = crops[start:start + self.crop_batch]
@@ -89,8 +93,8 @@ class PartProposalDetector(Mask2Former):
                     self.extract_feat(images), samples)
                 for j, (i, m) in enumerate(chunk):
                     found[(i, m)].append(
-                        self.object_proposals(batch_data_samples[i], m, boxes[j], sizes[j],
-                                              scores[j], masks[j], feats[j]))
+                        self.object_proposals(batch_data_samples[i], m, object_masks[i][m],
+                                              boxes[j], sizes[j], scores[j], masks[j], feats[j]))
         for i, sample in enumerate(batch_data_samples):
             mine = [self.select(InstanceData.cat(found[crop])) for crop in crops if crop[0] == i]
             sample.pred_parts = self.to_image_size(
@@ -143,15 +147,15 @@ class PartProposalDetector(Mask2Former):
             sizes.append(size)
         return boxes, images, sizes
 
-    def object_proposals(self, sample: DetDataSample, m: int, box: Tuple[int, int, int, int],
-                         size: Tuple[int, int], fg: Tensor, mask_logits: Tensor,
-                         feats: Tensor) -> InstanceData:
-        """One object's proposals, as image-size masks cut to the object."""
+    def object_proposals(self, sample: DetDataSample, m: int, object_mask: Tensor,
+                         box: Tuple[int, int, int, int], size: Tuple[int, int], fg: Tensor,
+                         mask_logits: Tensor, feats: Tensor) -> InstanceData:
+        """Proposals of object ``m`` (mask ``object_mask``), as image-size masks cut to it."""
         x1, y1, x2, y2 = box
         logits = mask_logits[None, :, :size[0], :size[1]]
         prob = F.interpolate(
             logits, size=(y2 - y1, x2 - x1), mode='bilinear', align_corners=False)[0].sigmoid()
-        obj = sample.gt_instances.masks.to_tensor(torch.bool, prob.device)[m, y1:y2, x1:x2]
+        obj = object_mask[y1:y2, x1:x2]
         whole = prob > self.mask_thr
         inside = whole & obj
         area = inside.flatten(1).sum(1)
