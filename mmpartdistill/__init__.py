@@ -3,7 +3,9 @@ from .utils import check_dependencies
 
 check_dependencies()
 
-from . import datasets, engine, evaluation, models, ops, visualization  # noqa: E402  (registers)
+from . import apis, datasets, engine, evaluation, models, ops, visualization  # noqa: E402,E501  (registers)
 from .version import __version__  # noqa: E402
 
-__all__ = ['__version__', 'datasets', 'engine', 'evaluation', 'models', 'ops', 'visualization']
+__all__ = [
+    '__version__', 'apis', 'datasets', 'engine', 'evaluation', 'models', 'ops', 'visualization'
+]

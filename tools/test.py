@@ -11,7 +11,7 @@ from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
 from mmpartdistill.utils import atomic_write_json
-from mmpartdistill.utils.runner_cli import add_runner_arguments, load_config
+from mmpartdistill.utils.runner_cli import add_prediction_dump, add_runner_arguments, load_config
 
 
 def main() -> None:
@@ -31,15 +31,7 @@ def main() -> None:
     cfg = load_config(args, args.work_dir)
     cfg.load_from = args.checkpoint
     if args.out is not None:
-        evaluators = cfg.test_evaluator
-        evaluators = list(evaluators) if isinstance(evaluators, (list, tuple)) else [evaluators]
-        dataset = cfg.test_dataloader.dataset
-        evaluators.append(
-            dict(
-                type='DumpPartPredictions',
-                out_file=args.out,
-                objects_file=osp.join(dataset.get('data_root', ''), dataset.ann_file)))
-        cfg.test_evaluator = evaluators
+        add_prediction_dump(cfg, args.out)
     runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)
     metrics = runner.test()
     if runner.rank == 0:

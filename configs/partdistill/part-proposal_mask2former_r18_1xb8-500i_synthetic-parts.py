@@ -38,3 +38,38 @@ default_hooks = dict(
     logger=dict(type='LoggerHook', interval=50))
 log_processor = dict(type='LogProcessor', window_size=50, by_epoch=False)
 auto_scale_lr = dict(enable=False, base_batch_size=8)
+
+# Stage 3 after training (PartRankingHook; tools/rank_parts.py runs it alone):
+# proposals for the ground-truth objects of both splits, K part clusters per
+# class from the train split's kept proposals, class-specific part labels of
+# both splits in work_dir/part_ranking/labels/<split>/. K=4: the largest
+# part count of the benchmark's classes (the authors take 8 for ImageNet).
+part_ranking_dataset = dict(
+    type='ObjectsDataset',
+    data_root='data/synthetic_parts/',
+    ann_file='annotations/objects_train.json',
+    data_prefix=dict(img='images/'),
+    test_mode=True,
+    pipeline=[
+        dict(type='LoadImageFromFile', to_float32=True),
+        dict(type='LoadAnnotations', with_bbox=True, with_mask=True),
+        dict(
+            type='PackDetInputs',
+            meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape', 'scale_factor',
+                       'object_ids')),
+    ])
+custom_hooks = [
+    dict(
+        type='PartRankingHook',
+        datasets=dict(
+            train=part_ranking_dataset,
+            val=dict(part_ranking_dataset, ann_file='annotations/objects_val.json')),
+        fit_split='train',
+        num_clusters=4,
+        top=200,
+        keep_area=0.05,
+        keep_score=0.3,
+        part_area=0.05,
+        part_score=0.1,
+        temperature=0.1)
+]

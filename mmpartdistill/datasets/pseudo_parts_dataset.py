@@ -1,6 +1,6 @@
-"""PseudoPartsDataset: stage-1 pseudo parts as class-agnostic part-proposal training data."""
+"""PseudoPartsDataset: pseudo parts as object-centred training data (stages 2 and 4)."""
 import os.path as osp
-from typing import List
+from typing import Dict, List, Optional
 
 from mmdet.datasets import BaseDetDataset
 from mmdet.registry import DATASETS
@@ -22,14 +22,21 @@ class PseudoPartsDataset(BaseDetDataset):
     with context shows neighbours too). Objects without pseudo parts are
     skipped and counted in the log; a split with none at all is an error.
 
+    Class-specific mode (``num_parts=K``, stage 4 on stage 3's ranked parts):
+    object classes are numbered by id, part ``k`` of class ``c`` is label
+    ``c * K + k`` (its category's ``part_id``), a record's instances are its
+    own object's parts only, and ``object_label`` gives the object's class.
+
     Args:
-        ann_file: the parts file of stage 1 (``annotations/pseudo_parts.json``).
+        ann_file: the parts file (stage 1's ``pseudo_parts.json`` or stage
+            3's ``ranked_parts.json``).
         objects_file: its objects file, relative to ``data_root`` like ``ann_file``.
+        num_parts: K for class-specific labels; None for one class ``part``.
     """
     METAINFO = dict(classes=('part', ), palette=[(220, 20, 60)])
 
-    def __init__(self, *args, objects_file: str, **kwargs) -> None:
-        self.objects_file = objects_file
+    def __init__(self, *args, objects_file: str, num_parts: Optional[int] = None, **kwargs) -> None:
+        self.objects_file, self.num_parts = objects_file, num_parts
         super().__init__(*args, **kwargs)
 
     def _join_prefix(self) -> None:
@@ -40,24 +47,33 @@ class PseudoPartsDataset(BaseDetDataset):
     def load_data_list(self) -> List[dict]:
         objects = ObjectsFile.load(self.objects_file)
         parts = PartsFile.load(self.ann_file, objects)
+        labels = self.part_labels(parts)
+        object_label = {c: i for i, c in enumerate(sorted(objects.categories))}
         data_list, skipped = [], 0
         for img_id, image in sorted(objects.images.items()):
             object_ids = objects.objects_by_image[img_id]
-            instances = [
-                part_instance(ann, image['height'], image['width']) for obj_id in object_ids
-                for ann in parts.parts_by_object[obj_id]
-            ]
+            instances = {
+                obj_id: [
+                    part_instance(ann, image['height'], image['width'], labels[ann['category_id']])
+                    for ann in parts.parts_by_object[obj_id]
+                ]
+                for obj_id in object_ids
+            }
             for obj_id in object_ids:
                 if not parts.parts_by_object[obj_id]:
                     skipped += 1
                     continue
-                x, y, w, h = objects.objects[obj_id].get('bbox') or objects_bbox(objects, obj_id)
-                data_list.append(
-                    dict(
-                        image_record(self.data_prefix, image),
-                        object_id=obj_id,
-                        focus_bbox=[x, y, x + w, y + h],
-                        instances=instances))
+                obj = objects.objects[obj_id]
+                x, y, w, h = obj.get('bbox') or objects_bbox(objects, obj_id)
+                record = dict(
+                    image_record(self.data_prefix, image),
+                    object_id=obj_id,
+                    focus_bbox=[x, y, x + w, y + h],
+                    instances=sum(instances.values(), []))
+                if self.num_parts is not None:
+                    record.update(
+                        instances=instances[obj_id], object_label=object_label[obj['category_id']])
+                data_list.append(record)
         if not data_list:
             raise ValueError(f'{self.ann_file}: no object of {self.objects_file} has pseudo '
                              'parts; run stage 1 on this split first')
@@ -66,9 +82,29 @@ class PseudoPartsDataset(BaseDetDataset):
             'without pseudo parts skipped')
         return data_list
 
+    def part_labels(self, parts: PartsFile) -> Dict[int, int]:
+        """Training label of each part category (0 for all when class-agnostic)."""
+        if self.num_parts is None:
+            return {cat_id: 0 for cat_id in parts.categories}
+        classes = sorted(parts.objects.categories)
+        labels, names = {}, {}
+        for cat_id, cat in parts.categories.items():
+            k = cat.get('part_id')
+            if not isinstance(k, int) or not 0 <= k < self.num_parts:
+                raise ValueError(f'{self.ann_file}: part category {cat_id} ({cat.get("name")}) has '
+                                 f'part_id {k!r}; class-specific labels need 0 <= part_id < '
+                                 f'num_parts={self.num_parts}')
+            labels[cat_id] = classes.index(cat['object_category_id']) * self.num_parts + k
+            names[labels[cat_id]] = cat['name']
+        self._metainfo['classes'] = tuple(
+            names.get(i, f'{parts.objects.categories[c]["name"]} part{k}')
+            for i, (c, k) in enumerate((c, k) for c in classes for k in range(self.num_parts)))
+        return labels
 
-def part_instance(ann: dict, height: int, width: int) -> dict:
-    """A part annotation as an MMDetection instance of the class ``part``."""
+
+def part_instance(ann: dict, height: int, width: int, label: int = 0) -> dict:
+    """A part annotation as an MMDetection instance of class ``label``."""
     x, y, w, h = ann.get('bbox') or mask_to_coco_fields(
         decode_segmentation(ann['segmentation'], height, width))['bbox']
-    return dict(bbox=[x, y, x + w, y + h], bbox_label=0, mask=ann['segmentation'], ignore_flag=0)
+    return dict(
+        bbox=[x, y, x + w, y + h], bbox_label=label, mask=ann['segmentation'], ignore_flag=0)

@@ -25,10 +25,17 @@ def read_shard(path: str) -> dict:
     return shard
 
 
-def merge_shards(out_dir: str, classes: Dict[int, str], num_parts: int) -> Dict[str, int]:
-    """Merge every shard into ``annotations/objects.json``, ``annotations/pseudo_parts.json``
-    (parts format, one category per object class and segment index) and
-    ``pseudo_parts_predictions.json`` (prediction format), all written atomically."""
+def merge_shards(
+    out_dir: str,
+    classes: Dict[int, str],
+    num_parts: int,
+    name: str = 'pseudo_parts',
+    description: str = 'mmpartdistill stage-1 pseudo parts (class-agnostic segments)'
+) -> Dict[str, int]:
+    """Merge every shard into ``annotations/objects.json``, ``annotations/<name>.json``
+    (parts format, one category per object class and part index) and
+    ``<name>_predictions.json`` (prediction format; a part's ``score`` when
+    its shard gives one, else 1), all written atomically."""
     images: List[dict] = []
     objects: List[dict] = []
     parts: List[dict] = []
@@ -61,15 +68,15 @@ def merge_shards(out_dir: str, classes: Dict[int, str], num_parts: int) -> Dict[
                 object_id=part['object_id'],
                 category_id=class_of[part['object_id']],
                 part_id=part['part_id'],
-                score=1.0,
+                score=part.get('score', 1.0),
                 segmentation=part['segmentation']))
     object_cats = [dict(id=c, name=classes[c]) for c in class_ids]
-    info = dict(description='mmpartdistill stage-1 pseudo parts (class-agnostic segments)')
+    info = dict(description=description)
     atomic_write_json(
         dict(info=info, images=images, annotations=objects, categories=object_cats),
         osp.join(out_dir, 'annotations', 'objects.json'))
     atomic_write_json(
         dict(info=info, images=images, annotations=annotations, categories=categories),
-        osp.join(out_dir, 'annotations', 'pseudo_parts.json'))
-    atomic_write_json(predictions, osp.join(out_dir, 'pseudo_parts_predictions.json'))
+        osp.join(out_dir, 'annotations', f'{name}.json'))
+    atomic_write_json(predictions, osp.join(out_dir, f'{name}_predictions.json'))
     return dict(images=len(images), objects=len(objects), parts=len(parts))

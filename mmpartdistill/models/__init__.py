@@ -1,9 +1,9 @@
 from .baselines import AxisBandsBaseline, ColorKMeansBaseline, PartBaseline
-from .dense_heads import PartProposalHead
-from .detectors import PartProposalDetector
+from .dense_heads import PartDistillationHead, PartProposalHead
+from .detectors import PartDistillationDetector, PartProposalDetector
 from .utils import freeze_modules
 
 __all__ = [
-    'AxisBandsBaseline', 'ColorKMeansBaseline', 'PartBaseline', 'PartProposalDetector',
-    'PartProposalHead', 'freeze_modules'
+    'AxisBandsBaseline', 'ColorKMeansBaseline', 'PartBaseline', 'PartDistillationDetector',
+    'PartDistillationHead', 'PartProposalDetector', 'PartProposalHead', 'freeze_modules'
 ]

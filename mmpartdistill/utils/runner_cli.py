@@ -33,3 +33,16 @@ def load_config(args: argparse.Namespace, work_dir: Optional[str] = None) -> Con
     elif cfg.get('work_dir') is None:
         cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(args.config))[0])
     return cfg
+
+
+def add_prediction_dump(cfg: Config, out_file: str) -> None:
+    """Add a DumpPartPredictions writing ``out_file`` to the config's test evaluators."""
+    evaluators = cfg.test_evaluator
+    evaluators = list(evaluators) if isinstance(evaluators, (list, tuple)) else [evaluators]
+    dataset = cfg.test_dataloader.dataset
+    evaluators.append(
+        dict(
+            type='DumpPartPredictions',
+            out_file=out_file,
+            objects_file=osp.join(dataset.get('data_root') or '', dataset.ann_file)))
+    cfg.test_evaluator = evaluators

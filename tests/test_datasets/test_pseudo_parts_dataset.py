@@ -88,3 +88,51 @@ def test_crop_keeps_parts_in_the_crop():
     assert out['gt_bboxes'].tensor[1].tolist() == [13, 13, 17, 20]
     with pytest.raises(KeyError, match='focus_bbox'):
         CropAroundObject()(dict(img=np.zeros((4, 4, 3)), img_path='a.png'))
+
+
+def ranked_parts_file(root, tmp_path):
+    """The benchmark's train parts as class-specific labels: part_id = index in its class."""
+    data = json.loads((root / 'annotations/parts_train.json').read_text())
+    counters = {}
+    for cat in sorted(data['categories'], key=lambda c: c['id']):
+        cat['part_id'] = counters.get(cat['supercategory'], 0)
+        counters[cat['supercategory']] = cat['part_id'] + 1
+    path = tmp_path / 'ranked_parts.json'
+    path.write_text(json.dumps(data))
+    return str(path), str(root / 'annotations/objects_train.json'), data
+
+
+def test_class_specific_labels(synthetic_root, tmp_path):
+    ann_file, objects_file, data = ranked_parts_file(synthetic_root, tmp_path)
+    objects = ObjectsFile.load(objects_file)
+    parts = PartsFile.load(ann_file, objects)
+    dataset = PseudoPartsDataset(
+        ann_file=ann_file,
+        objects_file=objects_file,
+        num_parts=4,
+        data_prefix=dict(img=str(synthetic_root / 'images')),
+        pipeline=[],
+        lazy_init=False)
+    classes = sorted(objects.categories)
+    assert len(dataset.metainfo['classes']) == 4 * len(classes)
+    for i in range(len(dataset)):
+        record = dataset.get_data_info(i)
+        obj = objects.objects[record['object_id']]
+        assert record['object_label'] == classes.index(obj['category_id'])
+        mine = parts.parts_by_object[obj['id']]
+        assert len(record['instances']) == len(mine), 'only the object\'s own parts'
+        expected = sorted(record['object_label'] * 4 + parts.categories[a['category_id']]['part_id']
+                          for a in mine)
+        assert sorted(i['bbox_label'] for i in record['instances']) == expected
+
+
+def test_class_specific_part_id_out_of_range(synthetic_root, tmp_path):
+    ann_file, objects_file, _ = ranked_parts_file(synthetic_root, tmp_path)
+    with pytest.raises(ValueError, match=r'ranked_parts.json: part category .* part_id'):
+        PseudoPartsDataset(
+            ann_file=ann_file,
+            objects_file=objects_file,
+            num_parts=2,
+            data_prefix=dict(img=str(synthetic_root / 'images')),
+            pipeline=[],
+            lazy_init=False)

@@ -77,7 +77,7 @@ class PartProposalDetector(Mask2Former):
                 rescale: bool = True) -> SampleList:
         crops = [(i, m) for i, sample in enumerate(batch_data_samples)
                  for m in range(len(sample.gt_instances))]
-        found: Dict[Tuple[int, int], List[InstanceData]] = {crop: [] for crop in crops}
+        found: Dict[Tuple[int, int], list] = {crop: [] for crop in crops}
         object_masks = [
             sample.gt_instances.masks.to_tensor(torch.bool, batch_inputs.device)
             for sample in batch_data_samples
@@ -87,19 +87,32 @@ class PartProposalDetector(Mask2Former):
                 chunk = crops[start:start + self.crop_batch]
                 boxes, images, sizes = self.crop_objects(batch_inputs, batch_data_samples, chunk,
                                                          crop_size)
-                meta = dict(batch_input_shape=crop_size, img_shape=crop_size)
-                samples = [DetDataSample(metainfo=meta) for _ in chunk]
-                scores, masks, feats = self.panoptic_head.predict(
-                    self.extract_feat(images), samples)
+                samples = [
+                    DetDataSample(
+                        metainfo=dict(
+                            batch_input_shape=crop_size,
+                            img_shape=crop_size,
+                            object_label=int(batch_data_samples[i].gt_instances.labels[m])))
+                    for i, m in chunk
+                ]
+                outputs = self.panoptic_head.predict(self.extract_feat(images), samples)
                 for j, (i, m) in enumerate(chunk):
                     found[(i, m)].append(
-                        self.object_proposals(batch_data_samples[i], m, object_masks[i][m],
-                                              boxes[j], sizes[j], scores[j], masks[j], feats[j]))
+                        self.object_output(batch_data_samples[i], m, object_masks[i][m], boxes[j],
+                                           sizes[j], *(out[j] for out in outputs)))
         for i, sample in enumerate(batch_data_samples):
-            mine = [self.select(InstanceData.cat(found[crop])) for crop in crops if crop[0] == i]
+            mine = [
+                self.combine(found[crop], sample, crop[1], object_masks[i][crop[1]])
+                for crop in crops if crop[0] == i
+            ]
             sample.pred_parts = self.to_image_size(
                 InstanceData.cat(mine) if mine else self.empty(sample), sample, rescale)
         return batch_data_samples
+
+    def combine(self, outputs: List[InstanceData], sample: DetDataSample, m: int,
+                object_mask: Tensor) -> InstanceData:
+        """One object's proposals from all crop sizes, pooled and selected."""
+        return self.select(InstanceData.cat(outputs))
 
     def select(self, proposals: InstanceData) -> InstanceData:
         """Soft-NMS over the pooled proposals, then the best ``max_per_object``.
@@ -147,9 +160,9 @@ class PartProposalDetector(Mask2Former):
             sizes.append(size)
         return boxes, images, sizes
 
-    def object_proposals(self, sample: DetDataSample, m: int, object_mask: Tensor,
-                         box: Tuple[int, int, int, int], size: Tuple[int, int], fg: Tensor,
-                         mask_logits: Tensor, feats: Tensor) -> InstanceData:
+    def object_output(self, sample: DetDataSample, m: int, object_mask: Tensor,
+                      box: Tuple[int, int, int, int], size: Tuple[int, int], fg: Tensor,
+                      mask_logits: Tensor, feats: Tensor) -> InstanceData:
         """Proposals of object ``m`` (mask ``object_mask``), as image-size masks cut to it."""
         x1, y1, x2, y2 = box
         logits = mask_logits[None, :, :size[0], :size[1]]

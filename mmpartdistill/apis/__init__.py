@@ -1,0 +1,3 @@
+from .part_inferencer import PartInferencer
+
+__all__ = ['PartInferencer']

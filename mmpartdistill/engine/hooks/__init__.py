@@ -1,0 +1,3 @@
+from .part_ranking_hook import PartRankingHook
+
+__all__ = ['PartRankingHook']

@@ -1,0 +1,223 @@
+"""PartDistillationPipeline: every stage of the method in one run of tools/train.py."""
+import json
+import os
+import os.path as osp
+import time
+from types import SimpleNamespace
+from typing import Dict, List, Optional
+
+from mmengine.config import Config
+from mmengine.dist import get_dist_info
+from mmengine.logging import MMLogger
+from mmengine.registry import RUNNERS
+from mmengine.runner import Runner
+
+from ...datasets import ObjectsFile, PartsFile, make_synthetic_parts
+from ...evaluation import evaluate_part_predictions, load_predictions
+from ...utils import atomic_write_json, atomic_writer
+from ...utils.runner_cli import add_prediction_dump
+from ...visualization import write_part_overlays
+from .config_paths import format_options, with_data_root
+
+KINDS = ('train', 'test', 'pseudo_parts')
+DONE = 'stage.json'
+
+
+@RUNNERS.register_module()
+class PartDistillationPipeline:
+    """Runs the stages of a pipeline config one after another, each with its
+    own config and MMEngine runner, in ``work_dir/<stage name>/``.
+
+    A stage is ``dict(name, kind, config, cfg_options, rows, ...)``:
+
+    - ``kind='train'`` trains the config (``predict=PATH`` then also writes
+      the val split's part predictions to PATH and overlays beside it);
+    - ``kind='test'`` tests it and writes its val predictions to
+      ``<stage dir>/val_parts.json``;
+    - ``kind='pseudo_parts'`` runs its :class:`PseudoPartLoop` on each of
+      ``splits`` (``{split: objects file under data_root}``) into
+      ``<stage dir>/<split>/``.
+
+    ``config`` is relative to ``stage_config_dir`` (default: the pipeline
+    config's folder). Every stage
+    config is moved to the pipeline's ``data_root`` (all its paths under its
+    own data_root follow), then ``cfg_options`` are applied, with
+    ``{data_root}``, ``{work_dir}`` and ``{<earlier stage>.dir}`` /
+    ``{<earlier stage>.checkpoint}`` filled in. ``rows`` names prediction
+    files (same fields) to score on the val split after the stage; the
+    scores of all stages end in ``work_dir/summary.{json,md}``.
+
+    A finished stage leaves ``<stage dir>/stage.json``; with ``resume`` a
+    rerun skips finished stages and resumes the interrupted one from its
+    shards or its last checkpoint. ``synthetic_benchmark`` (generator
+    arguments) makes the synthetic benchmark at ``data_root`` when absent.
+    """
+
+    def __init__(self,
+                 *,
+                 work_dir: str,
+                 data_root: str,
+                 stages: List[dict],
+                 config_dir: str,
+                 val_split: dict,
+                 synthetic_benchmark: Optional[dict] = None,
+                 resume: bool = False,
+                 launcher: str = 'none') -> None:
+        names = [stage.get('name') for stage in stages]
+        for stage in stages:
+            if stage.get('kind') not in KINDS:
+                raise ValueError(f'stage {stage.get("name")!r}: kind must be one of {KINDS}, '
+                                 f'got {stage.get("kind")!r}')
+        if len(set(names)) != len(names) or None in names:
+            raise ValueError(f'stage names must be given and unique, got {names}')
+        self.work_dir, self.data_root = work_dir, data_root
+        self.stages, self.config_dir, self.val_split = stages, config_dir, val_split
+        self.synthetic_benchmark, self.resume, self.launcher = synthetic_benchmark, resume, launcher
+        os.makedirs(work_dir, exist_ok=True)
+        self.logger = MMLogger.get_instance(
+            'partdistill_pipeline', log_file=osp.join(work_dir, 'pipeline.log'))
+
+    @classmethod
+    def from_cfg(cls, cfg: Config) -> 'PartDistillationPipeline':
+        return cls(
+            work_dir=cfg.work_dir,
+            data_root=cfg.data_root,
+            stages=cfg.stages,
+            config_dir=cfg.get('stage_config_dir') or osp.dirname(osp.abspath(cfg.filename)),
+            val_split=cfg.val_split,
+            synthetic_benchmark=cfg.get('synthetic_benchmark'),
+            resume=bool(cfg.get('resume', False)),
+            launcher=cfg.get('launcher', 'none'))
+
+    def train(self) -> Dict[str, dict]:
+        """Run every stage; returns the val scores of every row."""
+        done = [s['name'] for s in self.stages if osp.exists(self.marker(s['name']))]
+        if done and not self.resume:
+            raise RuntimeError(f'{self.work_dir} holds finished stages {done} of an earlier run; '
+                               'pass --resume to continue it, or give another --work-dir')
+        self.prepare_data()
+        values = dict(data_root=self.data_root, work_dir=self.work_dir)
+        scores: Dict[str, dict] = {}
+        for index, stage in enumerate(self.stages, 1):
+            name = stage['name']
+            out = osp.join(self.work_dir, name)
+            if osp.exists(self.marker(name)):
+                with open(self.marker(name)) as f:
+                    record = json.load(f)
+                self.logger.info(f'[{index}/{len(self.stages)}] {name}: finished earlier, skipped')
+            else:
+                self.logger.info(f'[{index}/{len(self.stages)}] {name} ({stage["kind"]}) starts')
+                start = time.time()
+                values['self'] = SimpleNamespace(dir=out, checkpoint=None)
+                checkpoint = self.run_stage(stage, out, values)
+                values['self'] = SimpleNamespace(dir=out, checkpoint=checkpoint)
+                record = dict(
+                    checkpoint=checkpoint,
+                    seconds=round(time.time() - start, 1),
+                    rows=self.score_rows(stage, values))
+                if get_dist_info()[0] == 0:
+                    atomic_write_json(record, self.marker(name))
+                self.logger.info(f'{name} finished in {record["seconds"]:.0f} s')
+            values[name] = SimpleNamespace(dir=out, checkpoint=record['checkpoint'])
+            for row, row_scores in record['rows'].items():
+                scores[row] = row_scores
+                self.logger.info(f'{row}: ' + ', '.join(f'{k} {v:.1f}'
+                                                        for k, v in row_scores.items()))
+        if get_dist_info()[0] == 0:
+            self.write_summary(scores)
+        return scores
+
+    def marker(self, name: str) -> str:
+        return osp.join(self.work_dir, name, DONE)
+
+    def prepare_data(self) -> None:
+        objects = osp.join(self.data_root, self.val_split['objects'])
+        if osp.exists(objects):
+            return
+        if self.synthetic_benchmark is None:
+            raise FileNotFoundError(f'{objects}: the val split\'s objects file is missing under '
+                                    f'data_root={self.data_root}')
+        if get_dist_info()[0] == 0:
+            self.logger.info(f'generating the synthetic part benchmark in {self.data_root} '
+                             f'({self.synthetic_benchmark})')
+            make_synthetic_parts(self.data_root, **self.synthetic_benchmark)
+
+    def stage_config(self, stage: dict, out: str, values: dict) -> Config:
+        cfg = with_data_root(
+            Config.fromfile(osp.join(self.config_dir, stage['config'])), self.data_root)
+        cfg.merge_from_dict(format_options(stage.get('cfg_options', {}), values))
+        cfg.work_dir, cfg.launcher = out, self.launcher
+        return cfg
+
+    def run_stage(self, stage: dict, out: str, values: dict) -> Optional[str]:
+        """Run one stage; returns its checkpoint (train stages) or None."""
+        cfg = self.stage_config(stage, out, values)
+        if stage['kind'] == 'pseudo_parts':
+            for split, objects_file in stage['splits'].items():
+                split_cfg = cfg.copy()
+                split_cfg.test_dataloader.dataset.ann_file = objects_file
+                split_cfg.test_cfg.out_dir = osp.join(out, split)
+                split_cfg.work_dir = osp.join(out, split, 'logs')
+                Runner.from_cfg(split_cfg).test()
+            return None
+        if stage['kind'] == 'test':
+            add_prediction_dump(cfg, osp.join(out, 'val_parts.json'))
+            Runner.from_cfg(cfg).test()
+            return None
+        if self.resume and osp.exists(osp.join(out, 'last_checkpoint')):
+            cfg.resume, cfg.load_from = True, None
+        Runner.from_cfg(cfg).train()
+        with open(osp.join(out, 'last_checkpoint')) as f:
+            checkpoint = f.read().strip()
+        if stage.get('predict'):
+            self.predict(cfg, checkpoint, stage['predict'].format(**values))
+        return checkpoint
+
+    def predict(self, cfg: Config, checkpoint: str, out_file: str) -> None:
+        """The val split's part predictions of a trained stage, with overlays."""
+        cfg = cfg.copy()
+        cfg.load_from, cfg.resume = checkpoint, False
+        cfg.work_dir = osp.join(cfg.work_dir, 'predict')
+        add_prediction_dump(cfg, out_file)
+        Runner.from_cfg(cfg).test()
+        if get_dist_info()[0] == 0:
+            objects = ObjectsFile.load(osp.join(self.data_root, self.val_split['objects']))
+            drawn = write_part_overlays(objects, load_predictions(out_file, objects),
+                                        osp.join(self.data_root, self.val_split['images']),
+                                        osp.join(osp.dirname(out_file), 'overlays'))
+            self.logger.info(f'{drawn} part overlays in {osp.dirname(out_file)}/overlays')
+
+    def score_rows(self, stage: dict, values: dict) -> Dict[str, dict]:
+        """Val scores of the stage's prediction files (rank 0; {} elsewhere)."""
+        if get_dist_info()[0] != 0 or not stage.get('rows'):
+            return {}
+        objects = ObjectsFile.load(osp.join(self.data_root, self.val_split['objects']))
+        parts = PartsFile.load(osp.join(self.data_root, self.val_split['parts']), objects)
+        rows = {}
+        for row, pattern in stage['rows'].items():
+            result = evaluate_part_predictions(parts,
+                                               load_predictions(pattern.format(**values), objects))
+            miou = result['part_miou']
+            rows[row] = {
+                'C-mIoU (H)': miou['hungarian']['C-mIoU'],
+                'A-mIoU (H)': miou['hungarian']['A-mIoU'],
+                'C-mIoU (maj)': miou['majority']['C-mIoU'],
+                'A-mIoU (maj)': miou['majority']['A-mIoU'],
+                'mACC (maj)': miou['majority']['mACC'],
+                'AR@100': result['proposal_recall']['AR@100'],
+            }
+        return rows
+
+    def write_summary(self, scores: Dict[str, dict]) -> None:
+        atomic_write_json(scores, osp.join(self.work_dir, 'summary.json'))
+        if not scores:
+            return
+        columns = list(next(iter(scores.values())))
+        lines = ['| val split | ' + ' | '.join(columns) + ' |', '|---' * (len(columns) + 1) + '|']
+        lines += [
+            f'| {row} | ' + ' | '.join(f'{s[c]:.1f}' for c in columns) + ' |'
+            for row, s in scores.items()
+        ]
+        with atomic_writer(osp.join(self.work_dir, 'summary.md')) as f:
+            f.write('\n'.join(lines) + '\n')
+        self.logger.info('scores on the val split:\n' + '\n'.join(lines))

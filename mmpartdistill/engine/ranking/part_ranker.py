@@ -1,0 +1,250 @@
+"""Stage 3 of PartDistillation: class-specific part labels from class-agnostic proposals."""
+import glob
+import os.path as osp
+from typing import Dict, List, Mapping
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from mmengine.dist import barrier, get_dist_info
+from mmengine.logging import MMLogger
+
+from ...datasets.coco_rle import mask_to_coco_fields
+from ...datasets.objects_file import AnnotationFormatError
+from ...utils import atomic_write_json, atomic_writer
+from ..pseudo_part_shards import merge_shards, shard_path
+from ..sharded_inference import sharded_inference
+from .class_clustering import cluster_classes
+from .feature_bank import FeatureBank
+from .part_selection import class_part_scores, kept_proposals, label_object
+from .proposal_shards import (object_proposals, proposal_prediction_records, proposal_shard_path,
+                              read_proposal_shard, unpack_masks, write_proposal_shard)
+
+CENTROIDS = 'centroids.npz'
+
+
+class PartRanker:
+    """Runs stage 3 on a part-proposal model and writes class-specific part labels.
+
+    1. Proposals: the model proposes parts for every ground-truth object of
+       each split; per object the proposals (masks, scores, query features)
+       go to resumable shards in ``out_dir/proposals/<split>/``.
+    2. Features: on the ``fit`` split, the proposals kept by the authors'
+       rule (:func:`kept_proposals` with ``top``, ``keep_area``,
+       ``keep_score``) are streamed into per-class banks in ``out_dir/features``.
+    3. Clusters: each class's features become ``num_clusters`` spherical
+       k-means centroids (:func:`cluster_classes`), in ``out_dir/centroids.npz``.
+    4. Labels: every object of every split is labelled by
+       :func:`label_object` with ``part_area`` and ``part_score``; each
+       split's parts (part_id = cluster index) go to
+       ``out_dir/labels/<split>/annotations/ranked_parts.json`` with its
+       ``objects.json`` and ``ranked_parts_predictions.json``.
+
+    Every file is written atomically and every step skips what exists, so an
+    interrupted run resumes; ranks of a distributed run share the shards.
+    """
+
+    def __init__(self,
+                 out_dir: str,
+                 *,
+                 num_clusters: int = 8,
+                 top: int = 200,
+                 keep_area: float = 0.05,
+                 keep_score: float = 0.3,
+                 part_area: float = 0.05,
+                 part_score: float = 0.1,
+                 temperature: float = 0.1,
+                 kmeans_iters: int = 20,
+                 seed: int = 0,
+                 memory_limit_mb: float = 1024.0,
+                 backend: str = 'auto',
+                 shard_size: int = 32,
+                 batch_size: int = 4) -> None:
+        if num_clusters < 1:
+            raise ValueError(f'num_clusters must be >= 1, got {num_clusters}')
+        if temperature <= 0:
+            raise ValueError(f'temperature must be > 0, got {temperature}')
+        self.out_dir, self.num_clusters, self.top = out_dir, num_clusters, top
+        self.keep_area, self.keep_score = keep_area, keep_score
+        self.part_area, self.part_score, self.temperature = part_area, part_score, temperature
+        self.kmeans_iters, self.seed, self.backend = kmeans_iters, seed, backend
+        self.memory_limit_mb, self.shard_size, self.batch_size = memory_limit_mb, shard_size, \
+            batch_size
+
+    def run(self,
+            model,
+            datasets: Mapping[str, object],
+            fit_split: str = 'train') -> Dict[str, dict]:
+        """Fit the clusters on ``datasets[fit_split]``; label every split of ``datasets``."""
+        if fit_split not in datasets:
+            raise ValueError(f'fit_split {fit_split!r} is not one of the splits {list(datasets)}')
+        for split, dataset in datasets.items():
+            self.collect(model, split, dataset)
+        barrier()
+        rank, _ = get_dist_info()
+        if rank == 0:
+            for split in datasets:
+                self.write_proposal_predictions(split)
+        if rank == 0 and not osp.exists(osp.join(self.out_dir, CENTROIDS)):
+            self.fit(datasets[fit_split], fit_split)
+        barrier()
+        centroids = self.load_centroids()
+        summaries = {}
+        for split, dataset in datasets.items():
+            summaries[split] = self.label(split, dataset, centroids)
+            MMLogger.get_current_instance().info(f'ranked parts of {split}: {summaries[split]}')
+        return summaries
+
+    # 1. proposals -----------------------------------------------------------
+    def collect(self, model, split: str, dataset) -> None:
+        folder = osp.join(self.out_dir, 'proposals', split)
+        sharded_inference(
+            model,
+            dataset,
+            self.shard_size,
+            self.batch_size,
+            path_of=lambda j: proposal_shard_path(folder, j),
+            start_shard=lambda: dict(images=[], objects=[], proposals=[]),
+            add_sample=lambda shard, sample: self.add_sample(sample, dataset, shard),
+            write_shard=write_proposal_shard,
+            what=f'part ranking, proposals of {split}')
+
+    @staticmethod
+    def add_sample(sample, dataset, shard: Dict[str, list]) -> None:
+        oh, ow = sample.ori_shape
+        shard['images'].append(
+            dict(
+                id=sample.img_id,
+                width=ow,
+                height=oh,
+                file_name=osp.relpath(sample.img_path, dataset.data_prefix.get('img', ''))))
+        masks = sample.gt_instances.masks.to_tensor(torch.bool, 'cpu')
+        if len(masks) and tuple(masks.shape[-2:]) != (oh, ow):
+            masks = F.interpolate(masks[None].float(), size=(oh, ow), mode='nearest')[0].bool()
+        object_masks = {}
+        for obj_id, label, mask in zip(sample.object_ids, sample.gt_instances.labels.tolist(),
+                                       masks.numpy()):
+            if not mask.any():
+                continue
+            object_masks[int(obj_id)] = mask
+            shard['objects'].append(
+                dict(
+                    id=int(obj_id),
+                    image_id=sample.img_id,
+                    category_id=int(dataset.cat_ids[label]),
+                    iscrowd=0,
+                    **mask_to_coco_fields(mask)))
+        for record in object_proposals(sample.pred_parts, object_masks):
+            shard['proposals'].append(dict(record, image_id=sample.img_id))
+
+    @staticmethod
+    def _shard_files(folder: str) -> List[str]:
+        return sorted(glob.glob(osp.join(folder, 'shard_*.pt')))
+
+    def write_proposal_predictions(self, split: str) -> None:
+        """``proposals/<split>_predictions.json``: the split's proposals in the
+        prediction format, to score their recall."""
+        path = osp.join(self.out_dir, 'proposals', f'{split}_predictions.json')
+        if not osp.exists(path):
+            paths = self._shard_files(osp.join(self.out_dir, 'proposals', split))
+            atomic_write_json(
+                [r for p in paths for r in proposal_prediction_records(read_proposal_shard(p))],
+                path)
+
+    # 2-3. features and clusters ---------------------------------------------
+    def kept_features(self, shard: dict) -> Dict[int, np.ndarray]:
+        """``{class id: [n, D]}`` features of the proposals kept in one shard."""
+        class_of = {obj['id']: obj['category_id'] for obj in shard['objects']}
+        out: Dict[int, list] = {}
+        for record in shard['proposals']:
+            obj, masks = unpack_masks(record)
+            keep = kept_proposals(obj, masks, record['scores'], self.top, self.keep_area,
+                                  self.keep_score)
+            out.setdefault(class_of[record['object_id']], []).append(record['feats'][keep])
+        return {c: np.concatenate(f).astype(np.float32) for c, f in out.items()}
+
+    def fit(self, dataset, split: str) -> None:
+        logger = MMLogger.get_current_instance()
+        root = osp.join(self.out_dir, 'features')
+        if not FeatureBank.exists(root):
+            folder = osp.join(self.out_dir, 'proposals', split)
+            paths = self._shard_files(folder)
+            FeatureBank.build(root, (self.kept_features(read_proposal_shard(p)) for p in paths))
+        bank = FeatureBank(root)
+        classes = sorted(int(c) for c in dataset.cat_ids)
+        short = {
+            c: bank.counts.get(c, 0)
+            for c in classes if bank.counts.get(c, 0) < self.num_clusters
+        }
+        if short:
+            names = dict(zip(dataset.cat_ids, dataset.metainfo['classes']))
+            logger.warning('part ranking: classes with fewer kept proposals than '
+                           f'num_clusters={self.num_clusters} get one cluster per proposal '
+                           '(none: their objects get no parts): ' +
+                           ', '.join(f'{names[c]} ({n})' for c, n in short.items()))
+        logger.info(f'part ranking: clustering {len(classes)} classes, '
+                    f'{sum(bank.counts.values())} kept proposals')
+        centroids = cluster_classes(bank, classes, self.num_clusters, self.kmeans_iters, self.seed,
+                                    self.memory_limit_mb, self.backend)
+        table = np.full((len(classes), self.num_clusters, bank.dim), np.nan, np.float32)
+        for i, c in enumerate(classes):
+            if c in centroids:
+                table[i, :len(centroids[c])] = centroids[c]
+        with atomic_writer(osp.join(self.out_dir, CENTROIDS), 'wb') as f:
+            np.savez(f, class_ids=np.array(classes, np.int64), centroids=table)
+
+    def load_centroids(self) -> Dict[int, np.ndarray]:
+        """``{class id: [k_c, D]}`` unit-norm centroids."""
+        path = osp.join(self.out_dir, CENTROIDS)
+        try:
+            data = np.load(path)
+            class_ids, table = data['class_ids'], data['centroids']
+        except (OSError, ValueError, KeyError) as e:
+            raise AnnotationFormatError(f'{path}: unreadable part centroids ({e}); delete it and '
+                                        'run again to recompute it') from None
+        return {int(c): cents[~np.isnan(cents).any(1)] for c, cents in zip(class_ids, table)}
+
+    # 4. labels --------------------------------------------------------------
+    def label(self, split: str, dataset, centroids: Dict[int, np.ndarray]) -> Dict[str, int]:
+        folder = osp.join(self.out_dir, 'labels', split)
+        paths = self._shard_files(osp.join(self.out_dir, 'proposals', split))
+        rank, world = get_dist_info()
+        for j in range(rank, len(paths), world):
+            if not osp.exists(shard_path(folder, j)):
+                self.label_shard(read_proposal_shard(paths[j]), centroids, shard_path(folder, j))
+        barrier()
+        summary: Dict[str, int] = {}
+        if rank == 0:
+            classes = dict(zip(dataset.cat_ids, dataset.metainfo['classes']))
+            summary = merge_shards(
+                folder,
+                classes,
+                self.num_clusters,
+                name='ranked_parts',
+                description='mmpartdistill stage-3 ranked parts (class-specific part clusters)')
+        barrier()
+        return summary
+
+    def label_shard(self, shard: dict, centroids: Dict[int, np.ndarray], path: str) -> None:
+        class_of = {obj['id']: obj['category_id'] for obj in shard['objects']}
+        size_of = {img['id']: (img['height'], img['width']) for img in shard['images']}
+        parts = []
+        for record in shard['proposals']:
+            cents = centroids.get(class_of[record['object_id']])
+            if cents is None or not len(cents) or not len(record['scores']):
+                continue
+            obj, masks = unpack_masks(record)
+            scores = class_part_scores(record['scores'], record['feats'], cents, self.temperature)
+            x1, y1, x2, y2 = record['box']
+            for k, score, mask in label_object(obj, masks, scores, self.top, self.part_area,
+                                               self.part_score):
+                full = np.zeros(size_of[record['image_id']], bool)
+                full[y1:y2, x1:x2] = mask
+                parts.append(
+                    dict(
+                        image_id=record['image_id'],
+                        object_id=record['object_id'],
+                        part_id=k,
+                        score=score,
+                        **mask_to_coco_fields(full)))
+        atomic_write_json(dict(images=shard['images'], objects=shard['objects'], parts=parts), path)

@@ -1,0 +1,80 @@
+"""Part labels of a split from a PartDistillation model's own predictions."""
+import os.path as osp
+from typing import Dict
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from mmengine.dist import barrier, get_dist_info
+
+from ...datasets.coco_rle import mask_to_coco_fields
+from ...utils import atomic_write_json
+from ..pseudo_part_shards import merge_shards, shard_path
+from ..sharded_inference import sharded_inference
+
+
+def add_predicted_parts(shard: Dict[str, list], sample, dataset, min_score: float) -> None:
+    """The sample's image, objects and predicted parts (score above ``min_score``)."""
+    oh, ow = sample.ori_shape
+    shard['images'].append(
+        dict(
+            id=sample.img_id,
+            width=ow,
+            height=oh,
+            file_name=osp.relpath(sample.img_path, dataset.data_prefix.get('img', ''))))
+    masks = sample.gt_instances.masks.to_tensor(torch.bool, 'cpu')
+    if len(masks) and tuple(masks.shape[-2:]) != (oh, ow):
+        masks = F.interpolate(masks[None].float(), size=(oh, ow), mode='nearest')[0].bool()
+    for obj_id, label, mask in zip(sample.object_ids, sample.gt_instances.labels.tolist(),
+                                   masks.numpy()):
+        if mask.any():
+            shard['objects'].append(
+                dict(
+                    id=int(obj_id),
+                    image_id=sample.img_id,
+                    category_id=int(dataset.cat_ids[label]),
+                    iscrowd=0,
+                    **mask_to_coco_fields(mask)))
+    parts = sample.pred_parts
+    for mask, score, part_id, obj_id in zip(parts.masks.cpu().numpy(), parts.scores.tolist(),
+                                            parts.part_ids.tolist(), parts.object_ids.tolist()):
+        if score > min_score and mask.any():
+            shard['parts'].append(
+                dict(
+                    image_id=sample.img_id,
+                    object_id=int(obj_id),
+                    part_id=int(part_id),
+                    score=float(score),
+                    **mask_to_coco_fields(np.asarray(mask, bool))))
+
+
+def write_prediction_labels(model,
+                            dataset,
+                            out_dir: str,
+                            num_parts: int,
+                            min_score: float = 0.0,
+                            shard_size: int = 32,
+                            batch_size: int = 4) -> Dict[str, int]:
+    """Label every object of ``dataset`` with ``model``'s parts; writes
+    ``out_dir/annotations/{objects,ranked_parts}.json`` as stage 3 does."""
+    sharded_inference(
+        model,
+        dataset,
+        shard_size,
+        batch_size,
+        path_of=lambda j: shard_path(out_dir, j),
+        start_shard=lambda: dict(images=[], objects=[], parts=[]),
+        add_sample=lambda shard, sample: add_predicted_parts(shard, sample, dataset, min_score),
+        write_shard=atomic_write_json,
+        what=f'self-training labels in {out_dir}')
+    barrier()
+    summary: Dict[str, int] = {}
+    if get_dist_info()[0] == 0:
+        summary = merge_shards(
+            out_dir,
+            dict(zip(dataset.cat_ids, dataset.metainfo['classes'])),
+            num_parts,
+            name='ranked_parts',
+            description='mmpartdistill self-training labels (a PartDistillation model\'s parts)')
+    barrier()
+    return summary

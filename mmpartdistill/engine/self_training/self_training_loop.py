@@ -1,0 +1,152 @@
+"""SelfTrainingLoop: rounds of labelling the train split, then training on the labels (stage 4)."""
+import copy
+import os.path as osp
+from typing import Dict, Optional
+
+from mmdet.registry import DATASETS, LOOPS
+from mmengine.logging import MMLogger
+from mmengine.model import is_model_wrapper
+from mmengine.runner import BaseLoop
+from mmengine.runner.utils import set_random_seed
+
+from ...datasets.objects_file import AnnotationFormatError
+from .prediction_labels import write_prediction_labels
+
+
+@LOOPS.register_module()
+class SelfTrainingLoop(BaseLoop):
+    """Self-training of a PartDistillation model in ``rounds``.
+
+    Round 0 trains on the configured labels (the train dataloader's
+    ``ann_file``: stage 3's ranked parts, written by :class:`PartRankingHook`
+    or ``tools/rank_parts.py``). Each later round first labels the train
+    split with the model's own predictions (``label_dataset``, objects from
+    its annotations; parts scoring at most ``min_label_score`` are left out)
+    into ``work_dir/round_<r>/labels``, then trains on them. A round trains
+    ``iters_per_round`` iterations, starting from a fixed seed
+    (``seed + r``), and ends with a checkpoint (the config's CheckpointHook
+    at that interval) and, with ``val_each_round``, a validation.
+
+    The loop counts iterations over all rounds, so MMEngine's ``--resume``
+    restarts at the round after the last finished one, and the labels of a
+    round in progress resume shard by shard: a resumed run repeats the
+    uninterrupted one.
+    """
+
+    def __init__(self,
+                 runner,
+                 dataloader: dict,
+                 *,
+                 rounds: int = 1,
+                 iters_per_round: int = 500,
+                 label_dataset: Optional[dict] = None,
+                 min_label_score: float = 0.0,
+                 seed: int = 0,
+                 val_each_round: bool = True,
+                 label_shard_size: int = 32,
+                 label_batch_size: int = 4) -> None:
+        if rounds < 1 or iters_per_round < 1:
+            raise ValueError(f'rounds and iters_per_round must be >= 1, got {rounds} and '
+                             f'{iters_per_round}')
+        if rounds > 1 and label_dataset is None:
+            raise ValueError('rounds > 1 needs label_dataset: the train split\'s objects with '
+                             'the test pipeline, to label with the model\'s predictions')
+        self._runner = runner
+        self.dataloader_cfg = copy.deepcopy(dataloader)
+        self.rounds, self.iters_per_round = rounds, iters_per_round
+        self.label_dataset, self.min_label_score = label_dataset, min_label_score
+        self.val_each_round = val_each_round
+        self.seed, self.label_shard_size, self.label_batch_size = seed, label_shard_size, \
+            label_batch_size
+        self.dataloader = None
+        self._iter, self._epoch = 0, 0
+        self.stop_training = False
+
+    @property
+    def max_iters(self) -> int:
+        return self.rounds * self.iters_per_round
+
+    @property
+    def max_epochs(self) -> int:
+        return 1
+
+    @property
+    def iter(self) -> int:
+        return self._iter
+
+    @property
+    def epoch(self) -> int:
+        return self._epoch
+
+    def round_dir(self, r: int) -> str:
+        return osp.join(self.runner.work_dir, f'round_{r}')
+
+    def run(self):
+        logger = MMLogger.get_current_instance()
+        self.runner.call_hook('before_train')
+        self.runner.call_hook('before_train_epoch')
+        first = self._iter // self.iters_per_round
+        if first:
+            logger.info(f'self-training resumes at round {first} of {self.rounds}')
+        for r in range(first, self.rounds):
+            set_random_seed(self.seed + r)
+            dataloader_cfg = self.round_dataloader(r)
+            self.dataloader = self.runner.build_dataloader(dataloader_cfg, seed=self.seed + r)
+            logger.info(f'self-training round {r}: training {self.iters_per_round} iterations on '
+                        f'{dataloader_cfg["dataset"]["ann_file"]}')
+            batches = iter(self.dataloader)
+            end = (r + 1) * self.iters_per_round
+            while self._iter < end:
+                try:
+                    data_batch = next(batches)
+                except StopIteration:
+                    batches = iter(self.dataloader)
+                    data_batch = next(batches)
+                self.run_iter(data_batch)
+            if self.val_each_round and self.runner.val_loop is not None:
+                self.runner.val_loop.run()
+        self.runner.call_hook('after_train_epoch')
+        self.runner.call_hook('after_train')
+        return self.runner.model
+
+    def run_iter(self, data_batch) -> None:
+        self.runner.call_hook('before_train_iter', batch_idx=self._iter, data_batch=data_batch)
+        outputs = self.runner.model.train_step(data_batch, optim_wrapper=self.runner.optim_wrapper)
+        self.runner.call_hook(
+            'after_train_iter', batch_idx=self._iter, data_batch=data_batch, outputs=outputs)
+        self._iter += 1
+
+    def round_dataloader(self, r: int) -> dict:
+        """The train dataloader config of round ``r`` (its labels made first when r > 0)."""
+        cfg = copy.deepcopy(self.dataloader_cfg)
+        dataset = cfg['dataset']
+        if r == 0:
+            ann_file = dataset['ann_file']
+            if not osp.isabs(ann_file) and dataset.get('data_root'):
+                ann_file = osp.join(dataset['data_root'], ann_file)
+            if not osp.isfile(ann_file):
+                raise AnnotationFormatError(
+                    f'{ann_file}: the ranked parts of self-training round 0 are missing; run stage '
+                    '3 first (the part-proposal config\'s PartRankingHook, or tools/rank_parts.py)')
+            return cfg
+        labels = osp.join(self.round_dir(r), 'labels')
+        self.write_labels(labels)
+        dataset.update(
+            data_root=None,
+            ann_file=osp.join(labels, 'annotations', 'ranked_parts.json'),
+            objects_file=osp.join(labels, 'annotations', 'objects.json'))
+        return cfg
+
+    def write_labels(self, out_dir: str) -> Dict[str, int]:
+        model = self.runner.model.module if is_model_wrapper(self.runner.model) else \
+            self.runner.model
+        summary = write_prediction_labels(
+            model,
+            DATASETS.build(self.label_dataset),
+            out_dir,
+            model.panoptic_head.num_parts,
+            self.min_label_score,
+            shard_size=self.label_shard_size,
+            batch_size=self.label_batch_size)
+        model.train()
+        return summary

@@ -1,0 +1,76 @@
+"""PartDistillationDetector: class-specific part segmentation of given objects (stage 4)."""
+from typing import List, Tuple
+
+import torch
+import torch.nn.functional as F
+from mmdet.registry import MODELS
+from mmdet.structures import DetDataSample
+from mmdet.structures.bbox import get_box_tensor
+from mmengine.structures import InstanceData
+from torch import Tensor
+
+from ...datasets.transforms import context_box
+from .part_proposal_detector import PartProposalDetector
+
+
+@MODELS.register_module()
+class PartDistillationDetector(PartProposalDetector):
+    """Segments each given object into its class's parts.
+
+    Trained like :class:`PartProposalDetector` on object-centred crops, with
+    a :class:`PartDistillationHead` and class-specific part labels (stage 3's
+    ranked parts, or an earlier round's predictions). At inference every
+    object is cropped at each of ``crop_sizes``; per crop the part map is
+    Mask2Former's semantic inference restricted to the object's class
+    (``sum_q P(q, k) * sigmoid(mask_q)`` for its K parts), maps of all crop
+    sizes are averaged and normalised over the K parts, and each object
+    pixel takes its best part.
+
+    ``pred_parts`` holds one mask per part present: ``masks`` (image size),
+    ``scores`` (the part's mean share of its pixels), ``part_ids``
+    (the cluster index k), ``object_ids`` and ``labels`` (the object's class).
+    """
+
+    def object_output(self, sample: DetDataSample, m: int, object_mask: Tensor,
+                      box: Tuple[int, int, int, int], size: Tuple[int, int], part_prob: Tensor,
+                      mask_logits: Tensor, feats: Tensor) -> Tensor:
+        """``[K, h, w]`` part map of object ``m`` over its context box."""
+        x1, y1, x2, y2 = box
+        logits = mask_logits[None, :, :size[0], :size[1]]
+        prob = F.interpolate(
+            logits, size=(y2 - y1, x2 - x1), mode='bilinear', align_corners=False)[0].sigmoid()
+        return torch.einsum('qk,qhw->khw', part_prob, prob)
+
+    def combine(self, outputs: List[Tensor], sample: DetDataSample, m: int,
+                object_mask: Tensor) -> InstanceData:
+        """The object's parts from the mean part map of all crop sizes."""
+        h, w = sample.img_shape
+        x1, y1, x2, y2 = context_box(
+            get_box_tensor(sample.gt_instances.bboxes)[m].tolist(), self.context, h, w)
+        part_map = torch.stack(outputs).mean(0)
+        part_map = part_map / part_map.sum(0, keepdim=True).clamp(min=1e-6)
+        inside = object_mask[y1:y2, x1:x2]
+        best = part_map.argmax(0)
+        present = best[inside].unique()
+        masks = inside.new_zeros((len(present), h, w))
+        scores = part_map.new_zeros(len(present))
+        for j, k in enumerate(present.tolist()):
+            mine = inside & (best == k)
+            masks[j, y1:y2, x1:x2] = mine
+            scores[j] = part_map[k][mine].mean()
+        return InstanceData(
+            masks=masks,
+            scores=scores,
+            part_ids=present.long(),
+            object_ids=torch.full_like(present, int(sample.object_ids[m])).long(),
+            labels=torch.full_like(present, int(sample.gt_instances.labels[m])).long())
+
+    def empty(self, sample: DetDataSample) -> InstanceData:
+        h, w = sample.img_shape
+        none = torch.zeros(0, dtype=torch.long)
+        return InstanceData(
+            masks=torch.zeros((0, h, w), dtype=torch.bool),
+            scores=torch.zeros(0),
+            part_ids=none,
+            object_ids=none.clone(),
+            labels=none.clone())

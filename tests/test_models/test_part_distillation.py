@@ -1,0 +1,92 @@
+"""PartDistillationHead and PartDistillationDetector: class-restricted parts per object."""
+import copy
+from pathlib import Path
+
+import pytest
+import torch
+from mmdet.registry import MODELS
+from mmengine.config import Config
+
+from test_part_proposal import BACKBONES, batch
+
+ROOT = Path(__file__).resolve().parents[2]
+CONFIG = ROOT / 'configs/partdistill/partdistill_mask2former_r18_1xb8-500i_synthetic-parts.py'
+K, N = 4, 7
+
+
+def build(**overrides):
+    torch.manual_seed(0)
+    model_cfg = copy.deepcopy(Config.fromfile(str(CONFIG)).model)
+    model_cfg.backbone, model_cfg.panoptic_head.in_channels = copy.deepcopy(BACKBONES['resnet18'])
+    model_cfg.update(crop_sizes=((64, 64), (96, 96)), **overrides)
+    return MODELS.build(model_cfg)
+
+
+def part_batch(seed=0):
+    """Two images of one object each, parts labelled inside object classes 1 and 3."""
+    data = batch(num_images=2, seed=seed)
+    for sample, label in zip(data['data_samples'], (1, 3)):
+        sample.set_metainfo(dict(object_label=label))
+        sample.gt_instances.labels = torch.tensor([label * K, label * K + 2, label * K + 3])
+    return data
+
+
+def test_loss_uses_only_the_object_classes_parts():
+    model = build()
+    model.train()
+    data = model.data_preprocessor(part_batch(), training=True)
+    x = model.extract_feat(data['inputs'])
+    cls_preds, _, _ = model.panoptic_head.forward_with_queries(x, data['data_samples'])
+    for b, label in enumerate((1, 3)):
+        allowed = torch.zeros(N * K + 1, dtype=torch.bool)
+        allowed[label * K:(label + 1) * K] = True
+        allowed[-1] = True
+        probs = cls_preds[-1][b].softmax(-1)
+        assert probs[:, ~allowed].max() == 0, 'other classes\' parts get no probability'
+    losses = model.loss(data['inputs'], data['data_samples'])
+    total = sum(v for k, v in losses.items() if 'loss' in k)
+    assert torch.isfinite(total)
+    total.backward()
+    grad = model.panoptic_head.cls_embed.weight.grad
+    used = {lb * K + k for lb in (1, 3) for k in range(K)} | {N * K}
+    for row in range(N * K + 1):
+        assert (grad[row].abs().sum() > 0) == (row in used), f'class {row}'
+    assert model.panoptic_head.log_mask_scale.grad is not None
+
+
+def test_sample_without_object_label_is_an_error():
+    model = build()
+    data = model.data_preprocessor(batch(num_images=1), training=True)
+    with pytest.raises(ValueError, match='object_label'):
+        model.loss(data['inputs'], data['data_samples'])
+
+
+def test_predict_gives_each_object_pixel_one_part_of_its_class():
+    model = build()
+    model.eval()
+    data = model.data_preprocessor(batch(objects=True, seed=5), training=False)
+    with torch.no_grad():
+        results = model(**data, mode='predict')
+    for result in results:
+        parts = result.pred_parts
+        objects = result.gt_instances.masks.to_tensor(torch.bool, 'cpu')
+        for m, obj_id in enumerate(result.object_ids):
+            mine = parts.object_ids == obj_id
+            masks = parts.masks[mine]
+            assert (masks.sum(0) == objects[m].long()).all(), 'parts tile the object'
+            assert len(set(parts.part_ids[mine].tolist())) == int(mine.sum())
+            assert ((parts.part_ids[mine] >= 0) & (parts.part_ids[mine] < K)).all()
+            assert (parts.labels[mine] == result.gt_instances.labels[m]).all()
+            assert ((parts.scores[mine] > 0) & (parts.scores[mine] <= 1)).all()
+
+
+def test_loads_a_part_proposal_checkpoint(tmp_path):
+    from test_part_proposal import build as build_proposals
+    proposals = build_proposals()
+    path = tmp_path / 'proposals.pth'
+    torch.save(dict(state_dict=proposals.state_dict()), path)
+    model = build(init_cfg=dict(type='Pretrained', checkpoint=str(path)))
+    model.init_weights()
+    torch.testing.assert_close(model.panoptic_head.query_feat.weight,
+                               proposals.panoptic_head.query_feat.weight)
+    assert model.panoptic_head.cls_embed.weight.shape[0] == N * K + 1

@@ -1,0 +1,110 @@
+"""The whole method in one command (PartDistillationPipeline), shrunk; crash and resume."""
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from mmengine.config import Config
+
+from test_train_tools import run
+
+ROOT = Path(__file__).resolve().parents[2]
+CONFIG = ROOT / 'configs/partdistill/partdistill_tiny_synthetic.py'
+NO_WORKERS = {
+    'train_dataloader.num_workers': 0,
+    'train_dataloader.persistent_workers': False,
+}
+
+
+def small_pipeline(tmp_path: Path) -> Path:
+    """The tiny pipeline on a 16-image benchmark with a few iterations per stage."""
+    cfg = Config.fromfile(str(CONFIG))
+    cfg.stage_config_dir = str(CONFIG.parent)
+    cfg.synthetic_benchmark = dict(num_images=16, seed=5, image_size=96, val_fraction=0.5)
+    stages = {s['name']: s for s in cfg.stages}
+    stages['stage0_instance_model']['cfg_options'].update({
+        'train_cfg.max_iters': 4,
+        'train_cfg.val_interval': 4,
+        'param_scheduler.end': 4,
+        'param_scheduler.milestones': [3],
+        'default_hooks.checkpoint.interval': 4,
+        'val_dataloader.num_workers': 0,
+        'val_dataloader.persistent_workers': False,
+        **NO_WORKERS
+    })
+    stages['stage2_part_proposals']['cfg_options'].update({
+        'train_cfg.max_iters': 4,
+        'default_hooks.checkpoint.interval': 4,
+        'train_dataloader.batch_size': 2,
+        **NO_WORKERS
+    })
+    stages['stage4_partdistill']['cfg_options'].update({
+        'train_cfg.rounds': 2,
+        'train_cfg.iters_per_round': 3,
+        'default_hooks.checkpoint.interval': 3,
+        'train_dataloader.batch_size': 2,
+        'test_dataloader.num_workers': 0,
+        'test_dataloader.persistent_workers': False,
+        **NO_WORKERS
+    })
+    path = tmp_path / 'pipeline.py'
+    cfg.dump(str(path))
+    return path
+
+
+def train_cmd(config: Path, work: Path, data_root: Path, *extra):
+    return [
+        sys.executable, ROOT / 'tools/train.py', config, '--work-dir', work, '--cfg-options',
+        f'data_root={data_root}/'
+    ] + list(extra)
+
+
+@pytest.mark.slow
+def test_pipeline_runs_every_stage_and_resumes_after_a_crash(tmp_path):
+    config = small_pipeline(tmp_path)
+    data_root = tmp_path / 'data'
+    straight = tmp_path / 'straight'
+    run(train_cmd(config, straight, data_root), tmp_path)
+    assert (data_root / 'annotations/objects_val.json').exists(), 'benchmark made on first use'
+    summary = json.loads((straight / 'summary.json').read_text())
+    assert list(summary) == [
+        'baseline: axis bands', 'baseline: colour k-means', 'stage 1: pseudo parts',
+        'stage 2: part proposals', 'stage 3: ranked parts', 'stage 4: PartDistillation model'
+    ]
+    assert all(0 <= v <= 100 for scores in summary.values() for v in scores.values())
+    assert 'stage 4: PartDistillation model' in (straight / 'summary.md').read_text()
+    assert list((straight / 'predictions/overlays').glob('*_parts.png'))
+    for r in (0, 1):
+        assert (straight / f'stage4_partdistill/iter_{3 * (r + 1)}.pth').exists()
+    assert (straight / 'stage4_partdistill/round_1/labels/annotations/ranked_parts.json').exists()
+
+    # the same run, killed once round 0 of self-training has its checkpoint
+    crashed = tmp_path / 'crashed'
+    proc = subprocess.Popen([str(c) for c in train_cmd(config, crashed, data_root)],
+                            cwd=tmp_path,
+                            stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    checkpoint = crashed / 'stage4_partdistill/iter_3.pth'
+    while proc.poll() is None and not checkpoint.exists():
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert checkpoint.exists() and not (crashed / 'stage4_partdistill/stage.json').exists()
+
+    again = subprocess.run([str(c) for c in train_cmd(config, crashed, data_root)],
+                           cwd=tmp_path,
+                           capture_output=True,
+                           text=True)
+    assert again.returncode != 0 and 'pass --resume' in again.stderr
+    log = run(train_cmd(config, crashed, data_root, '--resume'), tmp_path)
+    assert 'stage1_pseudo_parts: finished earlier, skipped' in (crashed /
+                                                                'pipeline.log').read_text()
+    assert 'self-training resumes at round 1' in log
+    first = json.loads((straight / 'predictions/val_parts.json').read_text())
+    second = json.loads((crashed / 'predictions/val_parts.json').read_text())
+    assert [(p['object_id'], p['part_id'], p['segmentation']) for p in first] == \
+        [(p['object_id'], p['part_id'], p['segmentation']) for p in second]
+    assert [p['score'] for p in first] == pytest.approx([p['score'] for p in second], abs=1e-5)
