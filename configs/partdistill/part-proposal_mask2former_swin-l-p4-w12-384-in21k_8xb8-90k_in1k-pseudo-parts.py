@@ -122,3 +122,31 @@ interval = 10000
 train_cfg = dict(max_iters=max_iters, val_interval=interval, dynamic_intervals=None)
 default_hooks = dict(checkpoint=dict(interval=interval))
 auto_scale_lr = dict(enable=False, base_batch_size=64)
+
+# Stage 3 after training, with the authors' rules: the top 200 queries of an
+# object; proposals winning > 5% of it with score > 0.3 feed K=8 clusters per
+# class; labelled parts keep > 5% of the object and score > 0.1. Features are
+# streamed to disk and classes clustered 1 GB at a time.
+custom_hooks = [
+    dict(
+        type='PartRankingHook',
+        datasets=dict(
+            train=dict(
+                type='ObjectsDataset',
+                data_root=imagenet_root,
+                ann_file='annotations/objects_train.json',
+                data_prefix=dict(img='train/'),
+                test_mode=True,
+                pipeline=test_pipeline)),
+        fit_split='train',
+        num_clusters=8,
+        top=200,
+        keep_area=0.05,
+        keep_score=0.3,
+        part_area=0.05,
+        part_score=0.1,
+        temperature=0.1,
+        memory_limit_mb=1024,
+        shard_size=256,
+        batch_size=8)
+]

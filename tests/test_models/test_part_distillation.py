@@ -90,3 +90,35 @@ def test_loads_a_part_proposal_checkpoint(tmp_path):
     torch.testing.assert_close(model.panoptic_head.query_feat.weight,
                                proposals.panoptic_head.query_feat.weight)
     assert model.panoptic_head.cls_embed.weight.shape[0] == N * K + 1
+
+
+@pytest.mark.parametrize('name, classes, parts', [
+    ('partdistill_mask2former_r18_1xb8-500i_synthetic-parts.py', 7, 4),
+    ('partdistill_mask2former_swin-l-p4-w12-384-in21k_8xb4-90k_in1k.py', 1000, 8),
+])
+def test_configs_build(name, classes, parts):
+    cfg = Config.fromfile(str(CONFIG.parent / name))
+    model = MODELS.build(cfg.model)
+    head = model.panoptic_head
+    assert type(model).__name__ == 'PartDistillationDetector'
+    assert head.cls_embed.out_features == classes * parts + 1
+    assert len(head.loss_cls.class_weight) == classes * parts + 1
+    assert cfg.train_cfg.type == 'SelfTrainingLoop'
+    for prefix in cfg.model.frozen_modules:
+        assert not any(p.requires_grad for p in model.get_submodule(prefix).parameters())
+
+
+def test_21k_config():
+    cfg = Config.fromfile(
+        str(CONFIG.parent / 'partdistill_mask2former_swin-l-p4-w12-384-in21k_32xb8-120k_in21k.py'))
+    head = cfg.model.panoptic_head
+    assert head.num_object_classes * head.num_parts + 1 == len(head.loss_cls.class_weight)
+    assert cfg.train_cfg.iters_per_round == 120000 and cfg.optim_wrapper.optimizer.lr == 1e-4
+    assert cfg.train_dataloader.batch_size * 32 == cfg.auto_scale_lr.base_batch_size
+    stage2 = Config.fromfile(
+        str(CONFIG.parent /
+            'part-proposal_mask2former_swin-l-p4-w12-384-in21k_32xb16-50k_in21k-pseudo-parts.py'))
+    (hook, ) = stage2.custom_hooks
+    assert (hook.keep_area, hook.keep_score, hook.part_area, hook.part_score) == (0.05, 0.3, 0.05,
+                                                                                  0.1)
+    assert stage2.train_dataloader.batch_size * 32 == 512 and stage2.train_cfg.max_iters == 50000

@@ -1,0 +1,28 @@
+# Stage 4 as the authors ran it for the IN-21K model: the IN-1K recipe over
+# the 21,843 ImageNet-21K classes (K=8: 174,745 class outputs; classes the
+# authors filter out simply get no labels), batch 256 (32 GPUs x 8), lr 1e-4,
+# 120k iterations, from the 21K stage-2 model.
+#   srun ... python tools/train.py CONFIG --launcher slurm
+_base_ = ['./partdistill_mask2former_swin-l-p4-w12-384-in21k_8xb4-90k_in1k.py']
+
+num_object_classes = 21843
+num_parts = 8
+load_from = 'work_dirs/part_proposals_in21k/iter_50000.pth'
+ranked_parts_root = 'work_dirs/part_proposals_in21k/part_ranking/labels/train/'
+model = dict(
+    panoptic_head=dict(
+        num_object_classes=num_object_classes,
+        loss_cls=dict(class_weight=[1.0] * num_object_classes * num_parts + [0.1])),
+    panoptic_fusion_head=dict(num_things_classes=num_object_classes * num_parts))
+train_dataloader = dict(
+    batch_size=8,
+    dataset=dict(
+        ann_file=ranked_parts_root + 'annotations/ranked_parts.json',
+        objects_file=ranked_parts_root + 'annotations/objects.json',
+        data_prefix=dict(img='data/imagenet21k/images/')))
+
+iters_per_round = 120000
+optim_wrapper = dict(optimizer=dict(lr=1e-4))
+param_scheduler = dict(end=iters_per_round, milestones=[int(iters_per_round * 0.9)])
+train_cfg = dict(iters_per_round=iters_per_round)
+auto_scale_lr = dict(enable=False, base_batch_size=256)

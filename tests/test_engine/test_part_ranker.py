@@ -1,0 +1,120 @@
+"""PartRanker on a real (untrained) proposal model: files, format, resume, damage."""
+import json
+import logging
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from mmengine.logging import MMLogger
+
+from mmpartdistill.datasets import (AnnotationFormatError, ObjectsDataset, ObjectsFile, PartsFile,
+                                    PseudoPartsDataset)
+from mmpartdistill.engine import PartRanker
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'test_models'))
+from test_part_proposal import build  # noqa: E402
+
+PIPELINE = [
+    dict(type='LoadImageFromFile', to_float32=True),
+    dict(type='LoadAnnotations', with_bbox=True, with_mask=True),
+    dict(
+        type='PackDetInputs',
+        meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape', 'scale_factor', 'object_ids')),
+]
+
+
+def datasets(root):
+    return {
+        split:
+        ObjectsDataset(
+            data_root=str(root),
+            ann_file=f'annotations/objects_{split}.json',
+            data_prefix=dict(img='images/'),
+            test_mode=True,
+            pipeline=PIPELINE)
+        for split in ('train', 'val')
+    }
+
+
+def ranker(out, **kwargs):
+    args = dict(num_clusters=3, keep_score=0.0, part_score=0.0, shard_size=3, batch_size=2)
+    args.update(kwargs)
+    return PartRanker(str(out), **args)
+
+
+@pytest.fixture(scope='module')
+def ranked(synthetic_root, tmp_path_factory):
+    out = tmp_path_factory.mktemp('ranking')
+    model = build(max_per_object=12)
+    summaries = ranker(out).run(model, datasets(synthetic_root), 'train')
+    return out, model, summaries
+
+
+def test_every_object_labelled_in_the_parts_format(synthetic_root, ranked):
+    out, _, summaries = ranked
+    for split in ('train', 'val'):
+        labels = out / 'labels' / split
+        objects = ObjectsFile.load(str(labels / 'annotations/objects.json'))
+        truth = ObjectsFile.load(str(synthetic_root / f'annotations/objects_{split}.json'))
+        assert set(objects.objects) == set(truth.objects)
+        parts = PartsFile.load(str(labels / 'annotations/ranked_parts.json'), objects)
+        assert summaries[split]['parts'] == sum(len(p) for p in parts.parts_by_object.values())
+        for obj_id, anns in parts.parts_by_object.items():
+            mask = objects.mask(obj_id).astype(bool)
+            for ann in anns:
+                assert 0 <= parts.categories[ann['category_id']]['part_id'] < 3
+                assert not (parts.part_masks(obj_id).astype(bool) & ~mask).any()
+        predictions = json.loads((labels / 'ranked_parts_predictions.json').read_text())
+        assert len(predictions) == summaries[split]['parts']
+    dataset = PseudoPartsDataset(
+        ann_file=str(out / 'labels/train/annotations/ranked_parts.json'),
+        objects_file=str(out / 'labels/train/annotations/objects.json'),
+        num_parts=3,
+        data_prefix=dict(img=str(synthetic_root / 'images')),
+        pipeline=[])
+    assert len(dataset) > 0 and len(dataset.metainfo['classes']) == 7 * 3
+    assert (out / 'proposals/val_predictions.json').exists()
+
+
+def test_rerun_resumes_to_the_same_labels(synthetic_root, ranked, tmp_path):
+    out, model, _ = ranked
+    copy = tmp_path / 'copy'
+    shutil.copytree(out, copy)
+    before = (copy / 'labels/train/annotations/ranked_parts.json').read_text()
+    (copy / 'labels/train/shards/shard_000001.json').unlink()
+    (copy / 'labels/train/annotations/ranked_parts.json').unlink()
+    (copy / 'proposals/train/shard_000002.pt').unlink()
+    shutil.rmtree(copy / 'features')
+    (copy / 'centroids.npz').unlink()
+    ranker(copy).run(model, datasets(synthetic_root), 'train')
+    assert (copy / 'labels/train/annotations/ranked_parts.json').read_text() == before
+
+
+def test_damaged_shard_is_named(synthetic_root, ranked, tmp_path):
+    out, model, _ = ranked
+    copy = tmp_path / 'copy'
+    shutil.copytree(out, copy)
+    (copy / 'centroids.npz').unlink()
+    shutil.rmtree(copy / 'features')
+    (copy / 'proposals/train/shard_000001.pt').write_bytes(b'not a shard')
+    with pytest.raises(AnnotationFormatError, match='shard_000001.pt'):
+        ranker(copy).run(model, datasets(synthetic_root), 'train')
+
+
+def test_too_few_proposals_for_the_clusters_is_logged(synthetic_root, ranked, tmp_path):
+    out, model, _ = ranked
+    copy = tmp_path / 'copy'
+    shutil.copytree(out / 'proposals', copy / 'proposals')
+    records = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    logger = MMLogger.get_current_instance()
+    logger.addHandler(handler)
+    try:
+        ranker(copy, num_clusters=50).run(model, datasets(synthetic_root), 'train')
+    finally:
+        logger.removeHandler(handler)
+    assert any('fewer kept proposals than num_clusters=50' in r.getMessage() for r in records)
+    with pytest.raises(ValueError, match="fit_split 'test'"):
+        ranker(copy).run(model, datasets(synthetic_root), 'test')

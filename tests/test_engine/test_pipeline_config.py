@@ -1,0 +1,43 @@
+"""The pipeline's stage-config rewriting: another data root, earlier stages' outputs."""
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from mmengine.config import Config
+
+from mmpartdistill.engine import PartDistillationPipeline
+from mmpartdistill.engine.pipeline import format_options, with_data_root
+
+CONFIGS = Path(__file__).resolve().parents[2] / 'configs/partdistill'
+
+
+def test_data_root_moves_every_derived_path():
+    cfg = Config.fromfile(
+        str(CONFIGS / 'part-proposal_mask2former_r18_1xb8-500i_synthetic-parts.py'))
+    moved = with_data_root(cfg, '/data/other/')
+    text = moved.pretty_text
+    assert 'data/synthetic_parts' not in text
+    assert moved.val_evaluator.parts_file == '/data/other/annotations/parts_val.json'
+    assert moved.train_dataloader.dataset.data_prefix.img == '/data/other/images/'
+    (hook, ) = moved.custom_hooks
+    assert hook.datasets.val.data_root == '/data/other/'
+    assert moved.load_from == cfg.load_from, 'paths outside data_root stay'
+
+
+def test_stage_options_name_earlier_outputs():
+    values = dict(work_dir='W', stage0=SimpleNamespace(dir='W/stage0', checkpoint='W/s0.pth'))
+    options = format_options({
+        'load_from': '{stage0.checkpoint}',
+        'x.y': ['{work_dir}/a', 3]
+    }, values)
+    assert options == {'load_from': 'W/s0.pth', 'x.y': ['W/a', 3]}
+    with pytest.raises(ValueError, match="'stage9'"):
+        format_options({'load_from': '{stage9.checkpoint}'}, values)
+
+
+def test_stage_kinds_and_names_are_checked(tmp_path):
+    common = dict(work_dir=str(tmp_path), data_root='d', config_dir='.', val_split={})
+    with pytest.raises(ValueError, match="kind must be one of"):
+        PartDistillationPipeline(stages=[dict(name='a', kind='fit', config='c.py')], **common)
+    with pytest.raises(ValueError, match='unique'):
+        PartDistillationPipeline(stages=[dict(name='a', kind='test', config='c.py')] * 2, **common)
