@@ -83,17 +83,16 @@ class SelfTrainingLoop(BaseLoop):
 
     def run(self):
         logger = MMLogger.get_current_instance()
-        self.runner.call_hook('before_train')
-        self.runner.call_hook('before_train_epoch')
         first = self._iter // self.iters_per_round
         if first:
             logger.info(f'self-training resumes at round {first} of {self.rounds}')
+        if first < self.rounds:
+            self.start_round(first)
+        self.runner.call_hook('before_train')
+        self.runner.call_hook('before_train_epoch')
         for r in range(first, self.rounds):
-            set_random_seed(self.seed + r)
-            dataloader_cfg = self.round_dataloader(r)
-            self.dataloader = self.runner.build_dataloader(dataloader_cfg, seed=self.seed + r)
-            logger.info(f'self-training round {r}: training {self.iters_per_round} iterations on '
-                        f'{dataloader_cfg["dataset"]["ann_file"]}')
+            if r > first:
+                self.start_round(r)
             batches = iter(self.dataloader)
             end = (r + 1) * self.iters_per_round
             while self._iter < end:
@@ -108,6 +107,15 @@ class SelfTrainingLoop(BaseLoop):
         self.runner.call_hook('after_train_epoch')
         self.runner.call_hook('after_train')
         return self.runner.model
+
+    def start_round(self, r: int) -> None:
+        """Seed round ``r`` and build its dataloader (labelling the split first if r > 0)."""
+        dataloader_cfg = self.round_dataloader(r)
+        set_random_seed(self.seed + r)
+        self.dataloader = self.runner.build_dataloader(dataloader_cfg, seed=self.seed + r)
+        MMLogger.get_current_instance().info(
+            f'self-training round {r}: training {self.iters_per_round} iterations on '
+            f'{dataloader_cfg["dataset"]["ann_file"]}')
 
     def run_iter(self, data_batch) -> None:
         self.runner.call_hook('before_train_iter', batch_idx=self._iter, data_batch=data_batch)
