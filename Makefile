@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 DATA ?= data/synthetic_parts
 WORK ?= work_dirs
 
-.PHONY: setup demo test test-fast
+.PHONY: setup demo baselines test test-fast
 
 setup:
 	@bash tools/setup_env.sh
@@ -13,7 +13,13 @@ setup:
 $(DATA)/annotations/parts_val.json: | setup
 	$(PY) tools/make_synthetic_parts.py --out $(DATA) --num-images 400 --seed 0
 
-demo: setup $(DATA)/annotations/parts_val.json
+# every stage of the method on the synthetic benchmark (made on first use);
+# a rerun resumes, or only prints the summary once all stages have finished
+demo: setup
+	$(PY) tools/train.py configs/partdistill/partdistill_tiny_synthetic.py \
+		--work-dir $(WORK)/partdistill_tiny $(if $(wildcard $(WORK)/partdistill_tiny/*/stage.json),--resume)
+
+baselines: setup $(DATA)/annotations/parts_val.json
 	$(PY) tools/test.py configs/partdistill/axis-bands-baseline_k4_synthetic-parts.py \
 		--work-dir $(WORK)/axis-bands --out $(WORK)/axis-bands/val_parts.json
 	$(PY) tools/test.py configs/partdistill/color-kmeans-baseline_k4_synthetic-parts.py \

@@ -1,5 +1,5 @@
-"""K part clusters per object class: the masked k-means op for many small
-classes at once (classes as instances of one packed batch), faiss for large ones."""
+"""K part clusters per object class: faiss one class at a time, or the masked
+k-means op for many classes at once (classes as instances of one packed batch)."""
 from typing import Dict, List
 
 import numpy as np
@@ -11,13 +11,17 @@ from .feature_bank import FeatureBank
 BACKENDS = ('auto', 'op', 'faiss')
 
 
-def cluster_with_op(feats: List[np.ndarray], k: int, iters: int, seed: int) -> List[np.ndarray]:
+def cluster_with_op(feats: List[np.ndarray],
+                    k: int,
+                    iters: int,
+                    seed: int,
+                    device: str = 'cpu') -> List[np.ndarray]:
     """Spherical k-means of every class in one call of the packed op."""
     sizes = torch.tensor([0] + [len(f) for f in feats], dtype=torch.long)
-    points = torch.from_numpy(np.concatenate(feats)).float()
-    result = masked_kmeans(points, sizes.cumsum(0), k, iters, metric='cosine', seed=seed)
+    points = torch.from_numpy(np.concatenate(feats)).float().to(device)
+    result = masked_kmeans(points, sizes.cumsum(0).to(device), k, iters, metric='cosine', seed=seed)
     out = []
-    for centroids in result.centroids:
+    for centroids in result.centroids.cpu():
         valid = centroids[~torch.isnan(centroids).any(1)]
         out.append(torch.nn.functional.normalize(valid, dim=1).numpy())
     return out
@@ -53,17 +57,22 @@ def cluster_classes(bank: FeatureBank,
                     seed: int = 0,
                     memory_limit_mb: float = 1024.0,
                     backend: str = 'auto',
+                    device: str = 'cpu',
                     op_max_points: int = 20000) -> Dict[int, np.ndarray]:
     """Unit-norm centroids ``[k_c, D]`` per class, ``k_c = min(k, features of c)``.
 
-    Classes are loaded in batches that fit ``memory_limit_mb``; in each
-    batch the classes with at most ``op_max_points`` features are clustered
-    together by the masked k-means op, larger ones one by one by faiss
-    (``backend`` forces one of them). A class without features gets no
-    centroids.
+    Classes are loaded in batches that fit ``memory_limit_mb``. ``'op'``
+    clusters a batch's classes together with the masked k-means op on
+    ``device``; ``'faiss'`` one class at a time. ``'auto'`` takes faiss on
+    the CPU, where it measured faster at every class size
+    (benchmarks/bench_ranking.py), and on a GPU the op for the classes with
+    at most ``op_max_points`` features (one launch for a whole batch), faiss
+    for larger ones. A class without features gets no centroids.
     """
     if backend not in BACKENDS:
         raise ValueError(f'backend must be one of {BACKENDS}, got {backend!r}')
+    if backend == 'auto':
+        backend = 'faiss' if device == 'cpu' else 'auto'
     centroids: Dict[int, np.ndarray] = {}
     for batch in bank.batches([c for c in classes if bank.counts.get(c, 0)], memory_limit_mb):
         feats = {c: bank.load(c) for c in batch}
@@ -72,7 +81,8 @@ def cluster_classes(bank: FeatureBank,
             if backend == 'op' or (backend == 'auto' and len(feats[c]) <= op_max_points)
         ]
         if small:
-            for c, cents in zip(small, cluster_with_op([feats[c] for c in small], k, iters, seed)):
+            for c, cents in zip(small,
+                                cluster_with_op([feats[c] for c in small], k, iters, seed, device)):
                 centroids[c] = cents
         for c in batch:
             if c not in centroids:

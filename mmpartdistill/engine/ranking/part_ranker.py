@@ -33,7 +33,9 @@ class PartRanker:
        rule (:func:`kept_proposals` with ``top``, ``keep_area``,
        ``keep_score``) are streamed into per-class banks in ``out_dir/features``.
     3. Clusters: each class's features become ``num_clusters`` spherical
-       k-means centroids (:func:`cluster_classes`), in ``out_dir/centroids.npz``.
+       k-means centroids (:func:`cluster_classes` with ``backend``, on
+       ``cluster_device``, ``memory_limit_mb`` of features at a time), in
+       ``out_dir/centroids.npz``.
     4. Labels: every object of every split is labelled by
        :func:`label_object` with ``part_area`` and ``part_score``; each
        split's parts (part_id = cluster index) go to
@@ -58,6 +60,7 @@ class PartRanker:
                  seed: int = 0,
                  memory_limit_mb: float = 1024.0,
                  backend: str = 'auto',
+                 cluster_device: str = 'auto',
                  shard_size: int = 32,
                  batch_size: int = 4) -> None:
         if num_clusters < 1:
@@ -68,6 +71,9 @@ class PartRanker:
         self.keep_area, self.keep_score = keep_area, keep_score
         self.part_area, self.part_score, self.temperature = part_area, part_score, temperature
         self.kmeans_iters, self.seed, self.backend = kmeans_iters, seed, backend
+        if cluster_device == 'auto':
+            cluster_device = 'cuda' if torch.cuda.is_available() else 'cpu'
+        self.cluster_device = cluster_device
         self.memory_limit_mb, self.shard_size, self.batch_size = memory_limit_mb, shard_size, \
             batch_size
 
@@ -185,7 +191,7 @@ class PartRanker:
         logger.info(f'part ranking: clustering {len(classes)} classes, '
                     f'{sum(bank.counts.values())} kept proposals')
         centroids = cluster_classes(bank, classes, self.num_clusters, self.kmeans_iters, self.seed,
-                                    self.memory_limit_mb, self.backend)
+                                    self.memory_limit_mb, self.backend, self.cluster_device)
         table = np.full((len(classes), self.num_clusters, bank.dim), np.nan, np.float32)
         for i, c in enumerate(classes):
             if c in centroids:
