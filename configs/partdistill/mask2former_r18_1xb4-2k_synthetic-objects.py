@@ -11,6 +11,7 @@ custom_imports = dict(imports=['mmpartdistill'], allow_failed_imports=False)
 
 max_iters = 2000
 train_cfg = dict(type='IterBasedTrainLoop', max_iters=max_iters, val_interval=1000)
+randomness = dict(seed=0)
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')
 optim_wrapper = dict(optimizer=dict(lr=4e-4))

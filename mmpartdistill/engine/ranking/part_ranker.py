@@ -5,7 +5,6 @@ from typing import Dict, List, Mapping
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 from mmengine.dist import barrier, get_dist_info
 from mmengine.logging import MMLogger
 
@@ -13,6 +12,7 @@ from ...datasets.coco_rle import mask_to_coco_fields
 from ...datasets.objects_file import AnnotationFormatError
 from ...utils import atomic_write_json, atomic_writer
 from ..pseudo_part_shards import merge_shards, shard_path
+from ..sample_records import add_image_and_objects
 from ..sharded_inference import sharded_inference
 from .class_clustering import cluster_classes
 from .feature_bank import FeatureBank
@@ -117,29 +117,7 @@ class PartRanker:
 
     @staticmethod
     def add_sample(sample, dataset, shard: Dict[str, list]) -> None:
-        oh, ow = sample.ori_shape
-        shard['images'].append(
-            dict(
-                id=sample.img_id,
-                width=ow,
-                height=oh,
-                file_name=osp.relpath(sample.img_path, dataset.data_prefix.get('img', ''))))
-        masks = sample.gt_instances.masks.to_tensor(torch.bool, 'cpu')
-        if len(masks) and tuple(masks.shape[-2:]) != (oh, ow):
-            masks = F.interpolate(masks[None].float(), size=(oh, ow), mode='nearest')[0].bool()
-        object_masks = {}
-        for obj_id, label, mask in zip(sample.object_ids, sample.gt_instances.labels.tolist(),
-                                       masks.numpy()):
-            if not mask.any():
-                continue
-            object_masks[int(obj_id)] = mask
-            shard['objects'].append(
-                dict(
-                    id=int(obj_id),
-                    image_id=sample.img_id,
-                    category_id=int(dataset.cat_ids[label]),
-                    iscrowd=0,
-                    **mask_to_coco_fields(mask)))
+        object_masks = add_image_and_objects(sample, dataset, shard)
         for record in object_proposals(sample.pred_parts, object_masks):
             shard['proposals'].append(dict(record, image_id=sample.img_id))
 

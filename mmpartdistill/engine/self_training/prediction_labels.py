@@ -1,40 +1,19 @@
 """Part labels of a split from a PartDistillation model's own predictions."""
-import os.path as osp
 from typing import Dict
 
 import numpy as np
-import torch
-import torch.nn.functional as F
 from mmengine.dist import barrier, get_dist_info
 
 from ...datasets.coco_rle import mask_to_coco_fields
 from ...utils import atomic_write_json
 from ..pseudo_part_shards import merge_shards, shard_path
+from ..sample_records import add_image_and_objects
 from ..sharded_inference import sharded_inference
 
 
 def add_predicted_parts(shard: Dict[str, list], sample, dataset, min_score: float) -> None:
     """The sample's image, objects and predicted parts (score above ``min_score``)."""
-    oh, ow = sample.ori_shape
-    shard['images'].append(
-        dict(
-            id=sample.img_id,
-            width=ow,
-            height=oh,
-            file_name=osp.relpath(sample.img_path, dataset.data_prefix.get('img', ''))))
-    masks = sample.gt_instances.masks.to_tensor(torch.bool, 'cpu')
-    if len(masks) and tuple(masks.shape[-2:]) != (oh, ow):
-        masks = F.interpolate(masks[None].float(), size=(oh, ow), mode='nearest')[0].bool()
-    for obj_id, label, mask in zip(sample.object_ids, sample.gt_instances.labels.tolist(),
-                                   masks.numpy()):
-        if mask.any():
-            shard['objects'].append(
-                dict(
-                    id=int(obj_id),
-                    image_id=sample.img_id,
-                    category_id=int(dataset.cat_ids[label]),
-                    iscrowd=0,
-                    **mask_to_coco_fields(mask)))
+    add_image_and_objects(sample, dataset, shard)
     parts = sample.pred_parts
     for mask, score, part_id, obj_id in zip(parts.masks.cpu().numpy(), parts.scores.tolist(),
                                             parts.part_ids.tolist(), parts.object_ids.tolist()):
