@@ -76,7 +76,8 @@ class PseudoPartsDataset(BaseDetDataset):
                 data_list.append(record)
         if not data_list:
             raise ValueError(f'{self.ann_file}: no object of {self.objects_file} has pseudo '
-                             'parts; run stage 1 on this split first')
+                             'parts; the stage that writes this file (stage 1, or stage 3 for '
+                             'ranked parts) labelled nothing, or has not run on this split')
         MMLogger.get_current_instance().info(
             f'{self.ann_file}: {len(data_list)} objects with pseudo parts; {skipped} objects '
             'without pseudo parts skipped')

@@ -146,3 +146,19 @@ def test_proposal_shard_round_trip_and_damage(tmp_path):
     torch.save(dict(images=[]), path)
     with pytest.raises(AnnotationFormatError, match='not a proposal shard'):
         read_proposal_shard(path)
+
+
+def test_object_without_proposals_round_trips(tmp_path):
+    from mmengine.structures import InstanceData
+    from mmpartdistill.engine.ranking.proposal_shards import object_proposals
+    obj, _ = object_and_proposals()
+    none = InstanceData(
+        masks=torch.zeros((0, 12, 12), dtype=torch.bool),
+        scores=torch.zeros(0),
+        query_feats=torch.zeros((0, 8)),
+        object_ids=torch.zeros(0, dtype=torch.long))
+    (record, ) = object_proposals(none, {7: obj})
+    back_obj, back_masks = unpack_masks(record)
+    assert (back_obj == obj[1:11, 1:11]).all() and back_masks.shape == (0, 10, 10)
+    assert label_object(back_obj, back_masks, np.zeros((0, 3)), 200, 0.0, 0.0) == []
+    assert len(kept_proposals(back_obj, back_masks, np.zeros(0), 200, 0.0, 0.0)) == 0

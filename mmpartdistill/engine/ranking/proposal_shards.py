@@ -31,7 +31,7 @@ def object_proposals(pred_parts, object_masks: Dict[int, np.ndarray]) -> List[di
                 object_id=int(obj_id),
                 box=(int(x1), int(y1), int(x2), int(y2)),
                 object_mask=np.packbits(obj_mask[y1:y2, x1:x2]),
-                masks=np.packbits(masks.reshape(len(mine), -1), axis=1),
+                masks=np.packbits(masks.reshape(len(mine), (y2 - y1) * (x2 - x1)), axis=1),
                 scores=pred_parts.scores[mine].float().cpu().numpy(),
                 feats=pred_parts.query_feats[mine].float().cpu().numpy().astype(np.float16)))
     return records

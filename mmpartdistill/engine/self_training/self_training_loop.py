@@ -58,7 +58,8 @@ class SelfTrainingLoop(BaseLoop):
         self.val_each_round = val_each_round
         self.seed, self.label_shard_size, self.label_batch_size = seed, label_shard_size, \
             label_batch_size
-        self.dataloader = None
+        # round 0's data, which the runner reads (dataset meta) before the loop runs
+        self.dataloader = runner.build_dataloader(self.round_dataloader(0), seed=seed)
         self._iter, self._epoch = 0, 0
         self.stop_training = False
 
@@ -87,7 +88,7 @@ class SelfTrainingLoop(BaseLoop):
         if first:
             logger.info(f'self-training resumes at round {first} of {self.rounds}')
         if first < self.rounds:
-            self.start_round(first)
+            self.start_round(first)  # seeded: a resumed round starts as it did first
         self.runner.call_hook('before_train')
         self.runner.call_hook('before_train_epoch')
         for r in range(first, self.rounds):
