@@ -118,3 +118,12 @@ def test_too_few_proposals_for_the_clusters_is_logged(synthetic_root, ranked, tm
     assert any('fewer kept proposals than num_clusters=50' in r.getMessage() for r in records)
     with pytest.raises(ValueError, match="fit_split 'test'"):
         ranker(copy).run(model, datasets(synthetic_root), 'test')
+
+
+def test_nothing_kept_labels_nothing(synthetic_root, ranked, tmp_path):
+    out, model, _ = ranked
+    copy = tmp_path / 'copy'
+    shutil.copytree(out / 'proposals', copy / 'proposals')
+    summaries = ranker(copy, keep_score=2.0).run(model, datasets(synthetic_root), 'train')
+    assert summaries['train']['parts'] == summaries['val']['parts'] == 0
+    assert summaries['train']['objects'] > 0

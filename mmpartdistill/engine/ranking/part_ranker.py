@@ -170,12 +170,12 @@ class PartRanker:
                     f'{sum(bank.counts.values())} kept proposals')
         centroids = cluster_classes(bank, classes, self.num_clusters, self.kmeans_iters, self.seed,
                                     self.memory_limit_mb, self.backend, self.cluster_device)
-        table = np.full((len(classes), self.num_clusters, bank.dim), np.nan, np.float32)
-        for i, c in enumerate(classes):
-            if c in centroids:
-                table[i, :len(centroids[c])] = centroids[c]
+        clustered = sorted(centroids)
+        table = np.full((len(clustered), self.num_clusters, bank.dim), np.nan, np.float32)
+        for i, c in enumerate(clustered):
+            table[i, :len(centroids[c])] = centroids[c]
         with atomic_writer(osp.join(self.out_dir, CENTROIDS), 'wb') as f:
-            np.savez(f, class_ids=np.array(classes, np.int64), centroids=table)
+            np.savez(f, class_ids=np.array(clustered, np.int64), centroids=table)
 
     def load_centroids(self) -> Dict[int, np.ndarray]:
         """``{class id: [k_c, D]}`` unit-norm centroids."""
