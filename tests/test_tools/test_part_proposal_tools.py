@@ -7,7 +7,7 @@ import pytest
 
 from test_train_tools import run  # this folder is on sys.path (pytest's prepend import mode)
 
-from mmpartdistill.datasets import ObjectsFile
+from mmpartdistill.datasets import ObjectsFile, PartsFile
 from mmpartdistill.evaluation import load_predictions
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,3 +47,18 @@ def test_proposals_train_and_test_on_pseudo_parts(workspace):
     objects = ObjectsFile.load(str(workspace / 'data/synthetic_parts/annotations/objects_val.json'))
     predictions = load_predictions(str(preds), objects)
     assert predictions and all(len(p) <= 20 for p in predictions.values())
+
+    # stage 3 ran after training (the config's PartRankingHook); tools/rank_parts.py alone
+    assert (work / 'part_ranking/labels/val/annotations/ranked_parts.json').exists()
+    ranked = workspace / 'ranked'
+    log = run([
+        sys.executable, ROOT / 'tools/rank_parts.py', STAGE2, '--checkpoint', work / 'iter_3.pth',
+        '--out', ranked, '--cfg-options', 'model.mask_thr=0.0', 'custom_hooks.0.keep_score=0.0',
+        'custom_hooks.0.part_score=0.0'
+    ], workspace)
+    assert 'ranked parts of train' in log and 'ranked parts of val' in log
+    labels = ranked / 'labels/train/annotations'
+    objects = ObjectsFile.load(str(labels / 'objects.json'))
+    parts = PartsFile.load(str(labels / 'ranked_parts.json'), objects)
+    assert any(parts.parts_by_object.values())
+    assert {c['part_id'] for c in parts.categories.values()} == set(range(4))
