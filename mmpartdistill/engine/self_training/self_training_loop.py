@@ -110,13 +110,15 @@ class SelfTrainingLoop(BaseLoop):
         return self.runner.model
 
     def start_round(self, r: int) -> None:
-        """Seed round ``r`` and build its dataloader (labelling the split first if r > 0)."""
-        dataloader_cfg = self.round_dataloader(r)
+        """Seed round ``r`` and build its dataloader (labelling the split first if r > 0;
+        round 0's was built with the loop)."""
+        if r > 0:
+            dataloader_cfg = self.round_dataloader(r)
+            self.dataloader = self.runner.build_dataloader(dataloader_cfg, seed=self.seed + r)
         set_random_seed(self.seed + r)
-        self.dataloader = self.runner.build_dataloader(dataloader_cfg, seed=self.seed + r)
         MMLogger.get_current_instance().info(
             f'self-training round {r}: training {self.iters_per_round} iterations on '
-            f'{dataloader_cfg["dataset"]["ann_file"]}')
+            f'{self.dataloader.dataset.ann_file}')
 
     def run_iter(self, data_batch) -> None:
         self.runner.call_hook('before_train_iter', batch_idx=self._iter, data_batch=data_batch)
