@@ -31,7 +31,6 @@ def main() -> None:
         raise SystemExit(f'{args.config}: custom_hooks has no PartRankingHook to take the '
                          'ranking settings from')
     cfg.custom_hooks = [h for h in cfg.custom_hooks if h.get('type') != 'PartRankingHook']
-    cfg.load_from = args.checkpoint
     runner = Runner.from_cfg(cfg)
     runner.load_checkpoint(args.checkpoint)
     HOOKS.build(hooks[0]).rank(runner, args.out)

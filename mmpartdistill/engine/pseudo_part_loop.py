@@ -1,22 +1,20 @@
 """Stage 1 of PartDistillation: class-agnostic pseudo parts from an instance model's features."""
-import math
 import os.path as osp
 from typing import Dict, List, Sequence, Union
 
 import torch
 import torch.nn.functional as F
 from mmdet.registry import LOOPS
-from mmengine.dataset import pseudo_collate
 from mmengine.dist import barrier, get_dist_info
 from mmengine.logging import MMLogger
 from mmengine.model import is_model_wrapper
 from mmengine.runner import BaseLoop
-from mmengine.utils import ProgressBar
 
 from ..datasets.coco_rle import mask_to_coco_fields
 from ..ops import cluster_object_parts, drop_small_parts, refine_part_labels
 from ..utils import atomic_write_json
 from .pseudo_part_shards import merge_shards, shard_path
+from .sharded_inference import sharded_inference
 
 # Predicted objects get ids image_id * PREDICTED_ID_STRIDE + their rank in the image.
 PREDICTED_ID_STRIDE = 10000
@@ -98,30 +96,18 @@ class PseudoPartLoop(BaseLoop):
     def run(self) -> Dict[str, int]:
         model = self.runner.model.module if is_model_wrapper(self.runner.model) else \
             self.runner.model
-        model.eval()
         dataset = self.dataloader.dataset
-        rank, world = get_dist_info()
-        logger = MMLogger.get_current_instance()
-        num_shards = math.ceil(len(dataset) / self.shard_size)
-        todo = [
-            j for j in range(rank, num_shards, world)
-            if not osp.exists(shard_path(self.out_dir, j))
-        ]
-        logger.info(f'pseudo parts: {len(dataset)} images in {num_shards} shards; rank {rank} '
-                    f'writes {len(todo)}, the others of its share are done')
-        images_todo = sum(len(self.shard_indices(j, len(dataset))) for j in todo)
-        progress = ProgressBar(images_todo) if rank == 0 and images_todo else None
-        for j in todo:
-            records: Dict[str, List[dict]] = dict(images=[], objects=[], parts=[])
-            indices = self.shard_indices(j, len(dataset))
-            for start in range(0, len(indices), self.batch_size):
-                batch = [dataset[i] for i in indices[start:start + self.batch_size]]
-                with torch.no_grad():
-                    self.process_batch(model, pseudo_collate(batch), dataset, records)
-                if progress is not None:
-                    for _ in batch:
-                        progress.update()
-            atomic_write_json(records, shard_path(self.out_dir, j))
+        rank, _ = get_dist_info()
+        sharded_inference(
+            model,
+            dataset,
+            self.shard_size,
+            self.batch_size,
+            path_of=lambda j: shard_path(self.out_dir, j),
+            start_shard=lambda: dict(images=[], objects=[], parts=[]),
+            process_batch=lambda batch, shard: self.process_batch(model, batch, dataset, shard),
+            write_shard=atomic_write_json,
+            what='pseudo parts')
         barrier()
         summary: Dict[str, int] = {}
         if rank == 0:
@@ -130,12 +116,10 @@ class PseudoPartLoop(BaseLoop):
                 for cat_id, name in zip(dataset.cat_ids, dataset.metainfo['classes'])
             }
             summary = merge_shards(self.out_dir, classes, self.num_parts)
-            logger.info(f'pseudo parts written to {self.out_dir}: {summary}')
+            MMLogger.get_current_instance().info(
+                f'pseudo parts written to {self.out_dir}: {summary}')
         barrier()
         return summary
-
-    def shard_indices(self, shard: int, total: int) -> List[int]:
-        return list(range(shard * self.shard_size, min((shard + 1) * self.shard_size, total)))
 
     def features(self, model, inputs: torch.Tensor) -> List[torch.Tensor]:
         feats = list(model.extract_feat(inputs))

@@ -14,19 +14,19 @@ def shard_indices(shard: int, shard_size: int, total: int) -> List[int]:
     return list(range(shard * shard_size, min((shard + 1) * shard_size, total)))
 
 
-def sharded_inference(model, dataset, shard_size: int, batch_size: int,
-                      path_of: Callable[[int], str], start_shard: Callable[[], object],
-                      add_sample: Callable[[object, object],
-                                           None], write_shard: Callable[[object, str],
-                                                                        None], what: str) -> None:
-    """Predict every image of ``dataset`` with ``model.test_step``.
+def sharded_inference(model, dataset, shard_size: int, batch_size: int, path_of: Callable[[int],
+                                                                                          str],
+                      start_shard: Callable[[], object], process_batch: Callable[[dict, object],
+                                                                                 None],
+                      write_shard: Callable[[object, str], None], what: str) -> None:
+    """Run ``model`` (in eval mode, without gradients) over every image of ``dataset``.
 
     Images are taken ``shard_size`` at a time; each shard starts from
-    ``start_shard()``, gets every predicted data sample through
-    ``add_sample(shard, sample)`` and is written by ``write_shard(shard,
-    path_of(j))`` (atomically). Shards whose file exists are skipped, so an
-    interrupted run resumes; ranks of a distributed run take every
-    world-size-th shard.
+    ``start_shard()``, gets every collated batch of ``batch_size`` images
+    through ``process_batch(batch, shard)`` and is written by
+    ``write_shard(shard, path_of(j))`` (atomically). Shards whose file exists
+    are skipped, so an interrupted run resumes; ranks of a distributed run
+    take every world-size-th shard.
     """
     rank, world = get_dist_info()
     num_shards = math.ceil(len(dataset) / shard_size)
@@ -43,9 +43,19 @@ def sharded_inference(model, dataset, shard_size: int, batch_size: int,
         for start in range(0, len(indices), batch_size):
             batch = [dataset[i] for i in indices[start:start + batch_size]]
             with torch.no_grad():
-                samples = model.test_step(pseudo_collate(batch))
-            for sample in samples:
-                add_sample(shard, sample)
-                if progress is not None:
+                process_batch(pseudo_collate(batch), shard)
+            if progress is not None:
+                for _ in batch:
                     progress.update()
         write_shard(shard, path_of(j))
+
+
+def add_predictions(model, add_sample: Callable[[object, object], None]) -> Callable:
+    """A ``process_batch`` that predicts with ``model.test_step`` and passes each
+    data sample to ``add_sample(shard, sample)``."""
+
+    def process_batch(batch: dict, shard) -> None:
+        for sample in model.test_step(batch):
+            add_sample(shard, sample)
+
+    return process_batch

@@ -13,7 +13,7 @@ from ...datasets.objects_file import AnnotationFormatError
 from ...utils import atomic_write_json, atomic_writer
 from ..pseudo_part_shards import merge_shards, shard_path
 from ..sample_records import add_image_and_objects
-from ..sharded_inference import sharded_inference
+from ..sharded_inference import add_predictions, sharded_inference
 from .class_clustering import cluster_classes
 from .feature_bank import FeatureBank
 from .part_selection import class_part_scores, kept_proposals, label_object
@@ -111,7 +111,8 @@ class PartRanker:
             self.batch_size,
             path_of=lambda j: proposal_shard_path(folder, j),
             start_shard=lambda: dict(images=[], objects=[], proposals=[]),
-            add_sample=lambda shard, sample: self.add_sample(sample, dataset, shard),
+            process_batch=add_predictions(
+                model, lambda shard, sample: self.add_sample(sample, dataset, shard)),
             write_shard=write_proposal_shard,
             what=f'part ranking, proposals of {split}')
 

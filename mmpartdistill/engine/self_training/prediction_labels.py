@@ -8,7 +8,7 @@ from ...datasets.coco_rle import mask_to_coco_fields
 from ...utils import atomic_write_json
 from ..pseudo_part_shards import merge_shards, shard_path
 from ..sample_records import add_image_and_objects
-from ..sharded_inference import sharded_inference
+from ..sharded_inference import add_predictions, sharded_inference
 
 
 def add_predicted_parts(shard: Dict[str, list], sample, dataset, min_score: float) -> None:
@@ -43,7 +43,8 @@ def write_prediction_labels(model,
         batch_size,
         path_of=lambda j: shard_path(out_dir, j),
         start_shard=lambda: dict(images=[], objects=[], parts=[]),
-        add_sample=lambda shard, sample: add_predicted_parts(shard, sample, dataset, min_score),
+        process_batch=add_predictions(
+            model, lambda shard, sample: add_predicted_parts(shard, sample, dataset, min_score)),
         write_shard=atomic_write_json,
         what=f'self-training labels in {out_dir}')
     barrier()
