@@ -1,3 +1,4 @@
+from .object_labeller import ObjectLabeller
 from .part_inferencer import PartInferencer
 
-__all__ = ['PartInferencer']
+__all__ = ['ObjectLabeller', 'PartInferencer']

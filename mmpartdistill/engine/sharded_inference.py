@@ -14,19 +14,25 @@ def shard_indices(shard: int, shard_size: int, total: int) -> List[int]:
     return list(range(shard * shard_size, min((shard + 1) * shard_size, total)))
 
 
-def sharded_inference(model, dataset, shard_size: int, batch_size: int, path_of: Callable[[int],
-                                                                                          str],
-                      start_shard: Callable[[], object], process_batch: Callable[[dict, object],
-                                                                                 None],
-                      write_shard: Callable[[object, str], None], what: str) -> None:
+def sharded_inference(model,
+                      dataset,
+                      shard_size: int,
+                      batch_size: int,
+                      path_of: Callable[[int], str],
+                      start_shard: Callable[[], object],
+                      process_batch: Callable[[dict, object], None],
+                      write_shard: Callable[[object, str], None],
+                      what: str,
+                      collate: Callable[[list], object] = pseudo_collate) -> None:
     """Run ``model`` (in eval mode, without gradients) over every image of ``dataset``.
 
     Images are taken ``shard_size`` at a time; each shard starts from
     ``start_shard()``, gets every collated batch of ``batch_size`` images
     through ``process_batch(batch, shard)`` and is written by
-    ``write_shard(shard, path_of(j))`` (atomically). Shards whose file exists
-    are skipped, so an interrupted run resumes; ranks of a distributed run
-    take every world-size-th shard.
+    ``write_shard(shard, path_of(j))`` (atomically). Batches are put together
+    by ``collate`` (``list`` keeps the items as the dataset gave them). Shards
+    whose file exists are skipped, so an interrupted run resumes; ranks of a
+    distributed run take every world-size-th shard.
     """
     rank, world = get_dist_info()
     num_shards = math.ceil(len(dataset) / shard_size)
@@ -43,7 +49,7 @@ def sharded_inference(model, dataset, shard_size: int, batch_size: int, path_of:
         for start in range(0, len(indices), batch_size):
             batch = [dataset[i] for i in indices[start:start + batch_size]]
             with torch.no_grad():
-                process_batch(pseudo_collate(batch), shard)
+                process_batch(collate(batch), shard)
             if progress is not None:
                 for _ in batch:
                     progress.update()

@@ -1,5 +1,6 @@
 from .cityscapes_panoptic_parts import (LabelEncodingError, convert_cityscapes_panoptic_parts,
                                         decode_uids)
+from .image_folder_objects import merge_object_shards
 from .partimagenet import convert_partimagenet
 from .pascal_part import MatFormatError, convert_pascal_part
 from .summary import ConversionSummary
@@ -7,5 +8,5 @@ from .summary import ConversionSummary
 __all__ = [
     'ConversionSummary', 'LabelEncodingError', 'MatFormatError',
     'convert_cityscapes_panoptic_parts', 'convert_partimagenet', 'convert_pascal_part',
-    'decode_uids'
+    'decode_uids', 'merge_object_shards'
 ]
