@@ -127,9 +127,9 @@ def make_pascal_part(root):
 CITY_H, CITY_W = 20, 30
 
 
-def write_city(root, city, name, uids=None, image=True, rgb_label=False):
-    labels = root / 'gtFinePanopticParts/val' / city
-    images = root / 'leftImg8bit/val' / city
+def write_city(root, city, name, uids=None, image=True, rgb_label=False, split='val'):
+    labels = root / 'gtFinePanopticParts' / split / city
+    images = root / 'leftImg8bit' / split / city
     labels.mkdir(parents=True, exist_ok=True)
     images.mkdir(parents=True, exist_ok=True)
     path = labels / f'{name}_gtFinePanopticParts.tif'
@@ -153,3 +153,16 @@ def make_cityscapes_parts(root):
     write_city(root, 'aachen', 'aachen_000000_000019', uids)
     write_city(root, 'aachen', 'aachen_000001_000019', rgb_label=True)
     write_city(root, 'bremen', 'bremen_000000_000019', uids, image=False)
+
+
+def make_cityscapes_parts_train(root, num_images=4):
+    """Train images for few-shot fine-tuning: a person and a car with all their parts,
+    placed differently in each image."""
+    for i in range(num_images):
+        uids = np.full((CITY_H, CITY_W), 7, np.int64)
+        x = 1 + i
+        for pid, (y0, y1) in enumerate([(2, 8), (8, 10), (10, 14), (14, 18)], 1):
+            uids[y0:y1, x:x + 6] = 2401000 + pid  # person 10: torso, head, arm, leg
+        for pid, (y0, y1) in enumerate([(2, 5), (5, 8), (8, 10), (10, 12), (12, 18)], 1):
+            uids[y0:y1, 15 + i:27] = 2600200 + pid  # car 2: window .. chassis
+        write_city(root, 'jena', f'jena_{i:06d}_000019', uids, split='train')

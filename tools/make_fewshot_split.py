@@ -3,8 +3,8 @@ images after a seed-1234 shuffle, for each N given.
 
 Writes <objects stem>_<N>pct.json and <parts stem>_<N>pct.json beside the inputs.
 
-    python tools/make_fewshot_split.py --objects data/cityscapes_parts/annotations/objects_train.json \\
-        --parts data/cityscapes_parts/annotations/parts_train.json --percent 1 5 10 100
+    python tools/make_fewshot_split.py --objects data/cityscapes/annotations/objects_train.json \\
+        --parts data/cityscapes/annotations/parts_train.json --percent 1 5 10 100
 """
 import argparse
 import os.path as osp

@@ -26,7 +26,8 @@ def summarize_part_miou(parts: PartsFile,
                         mappings: Sequence[str] = MAPPINGS) -> Dict[str, dict]:
     """The summary of :func:`summarize` for each cluster-to-part mapping."""
     class_counts = accumulate(counts)
-    return {m: summarize(class_counts, parts.parts_of_class, m) for m in mappings}
+    part_ids = {c: cat['part_id'] for c, cat in parts.categories.items() if 'part_id' in cat}
+    return {m: summarize(class_counts, parts.parts_of_class, m, part_ids) for m in mappings}
 
 
 def proposal_recall_counts(parts: PartsFile,

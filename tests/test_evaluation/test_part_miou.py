@@ -101,3 +101,15 @@ def test_unknown_mapping():
 def test_prediction_of_another_size_is_refused():
     with pytest.raises(ValueError, match='part 3: prediction mask of shape'):
         score([(3, 1.0, np.ones((2, 2), bool))], 'majority')
+
+
+def test_identity_mapping_scores_part_ids_as_labelled():
+    """A supervised model's part id k is the part whose category has part_id k."""
+    obj, gt = halves()
+    swapped = object_pixel_counts(obj, gt, [(1, 1., box(0, 4, 0, 2)), (0, 1., box(0, 4, 2, 4))])
+    counts = accumulate([(7, swapped)])
+    assert summarize(counts, PARTS, 'majority')['C-mIoU'] == 100
+    assert summarize(counts, PARTS, 'identity', {1: 0, 2: 1})['C-mIoU'] == 0
+    assert summarize(counts, PARTS, 'identity', {1: 1, 2: 0})['C-mIoU'] == 100
+    with pytest.raises(ValueError, match=r'categories \[2\] have no part_id'):
+        summarize(counts, PARTS, 'identity', {1: 1})

@@ -122,3 +122,18 @@ def test_21k_config():
     assert (hook.keep_area, hook.keep_score, hook.part_area, hook.part_score) == (0.05, 0.3, 0.05,
                                                                                   0.1)
     assert stage2.train_dataloader.batch_size * 32 == 512 and stage2.train_cfg.max_iters == 50000
+
+
+@pytest.mark.parametrize('percent', [1, 5, 10, 100])
+def test_fewshot_configs(percent):
+    cfg = Config.fromfile(
+        str(CONFIG.parent / 'partdistill-fewshot_mask2former_swin-l-p4-w12-384-in21k_8xb2-20k_'
+            f'cityscapes-parts-{percent}pct.py'))
+    head = cfg.model.panoptic_head
+    assert head.num_object_classes * head.num_parts + 1 == len(head.loss_cls.class_weight) == 26
+    assert cfg.train_dataloader.dataset.ann_file == f'annotations/parts_train_{percent}pct.json'
+    assert cfg.train_dataloader.dataset.objects_file == (
+        f'annotations/objects_train_{percent}pct.json')
+    assert cfg.train_cfg.type == 'IterBasedTrainLoop' and cfg.custom_hooks == []
+    assert cfg.val_evaluator.mappings == ('identity', 'majority')
+    assert cfg.test_dataloader.dataset.data_prefix.img == 'leftImg8bit/val/'

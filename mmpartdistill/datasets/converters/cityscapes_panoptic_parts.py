@@ -133,6 +133,7 @@ def convert_cityscapes_panoptic_parts(label_dir: str, image_dir: str,
             dict(
                 id=i,
                 name=f'{PART_CLASSES[s][0]} {PART_CLASSES[s][1][p - 1]}',
-                supercategory=PART_CLASSES[s][0]) for (s, p), i in part_ids.items()
+                supercategory=PART_CLASSES[s][0],
+                part_id=p - 1) for (s, p), i in part_ids.items()
         ])
     return objects_file, parts_file, summary

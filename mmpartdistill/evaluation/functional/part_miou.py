@@ -7,16 +7,19 @@ covering it, and (predicted part id, ground-truth part) pixel counts are
 accumulated per object class. Part ids (discovered clusters) are then mapped
 to ground-truth parts per object class on the whole split, by majority vote
 (several clusters may share a part) or one-to-one by Hungarian matching on
-IoU (extra clusters stay unmatched and count as misses).
+IoU (extra clusters stay unmatched and count as misses). A model trained on
+ground-truth parts (few-shot fine-tuning) is scored with ``'identity'``:
+part id k is the class's ground-truth part whose category has ``part_id`` k.
 """
 from collections import defaultdict
-from typing import Dict, Iterable, List, Sequence, Tuple
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 NO_PREDICTION = -1
 MAPPINGS = ('majority', 'hungarian')
+ALL_MAPPINGS = MAPPINGS + ('identity', )
 
 # (object class id, {(predicted part id, gt part id): pixel count}) for one object
 ObjectCounts = Tuple[int, Dict[Tuple[int, int], int]]
@@ -85,9 +88,25 @@ def map_clusters(confusion: np.ndarray, mapping: str) -> np.ndarray:
     raise ValueError(f'mapping must be one of {MAPPINGS}, got {mapping!r}')
 
 
+def identity_map(clusters: Sequence[int], parts: Sequence[int], part_ids: Dict[int,
+                                                                               int]) -> np.ndarray:
+    """Column of the part whose ``part_id`` is the cluster's id, for every cluster (-1: none)."""
+    missing = [p for p in parts if p not in part_ids]
+    if missing:
+        raise ValueError(f'identity mapping: ground-truth part categories {missing[:5]} have no '
+                         'part_id; it needs a parts file whose categories number their parts')
+    column = {part_ids[p]: j for j, p in enumerate(parts)}
+    return np.array([column.get(k, -1) for k in clusters], np.int64)
+
+
 def summarize(class_counts: Dict[int, Dict[Tuple[int, int], int]],
-              parts_of_class: Dict[int, List[int]], mapping: str) -> Dict[str, object]:
+              parts_of_class: Dict[int, List[int]],
+              mapping: str,
+              part_ids: Optional[Dict[int, int]] = None) -> Dict[str, object]:
     """C-mIoU, A-mIoU, mACC and mIoPred (in %) plus per-class and per-part IoU.
+
+    ``part_ids`` (ground-truth part category -> ``part_id``) is needed by the
+    ``'identity'`` mapping only.
 
     A ground-truth part without pixels in the split is left out of every mean;
     a part that no cluster maps to scores 0.
@@ -105,7 +124,10 @@ def summarize(class_counts: Dict[int, Dict[Tuple[int, int], int]],
             gt_pixels[col[p]] += c
             if k != NO_PREDICTION:
                 confusion[row[k], col[p]] += c
-        assigned = map_clusters(confusion, mapping)
+        if mapping == 'identity':
+            assigned = identity_map(clusters, parts, part_ids or {})
+        else:
+            assigned = map_clusters(confusion, mapping)
         ious = []
         for j, part_id in enumerate(parts):
             if gt_pixels[j] == 0:

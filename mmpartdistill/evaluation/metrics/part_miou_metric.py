@@ -5,7 +5,7 @@ from mmdet.registry import METRICS
 from mmengine.logging import MMLogger
 
 from ..evaluate import part_miou_counts, summarize_part_miou
-from ..functional.part_miou import MAPPINGS
+from ..functional.part_miou import ALL_MAPPINGS, MAPPINGS
 from ..part_predictions import PredictionsByObject
 from .ground_truth import GroundTruthPartsMetric
 
@@ -24,7 +24,8 @@ class PartMIoUMetric(GroundTruthPartsMetric):
         parts_file: the split's ground-truth parts file.
         iou_drop: predictions with IoU <= this to every ground-truth part are dropped.
         mappings: cluster-to-part mappings to report: ``'majority'`` (the
-            authors' vote) and/or ``'hungarian'`` (one-to-one).
+            authors' vote) and/or ``'hungarian'`` (one-to-one); ``'identity'``
+            for a model trained on ground-truth parts (few-shot fine-tuning).
     """
     default_prefix: Optional[str] = 'part'
 
@@ -41,9 +42,9 @@ class PartMIoUMetric(GroundTruthPartsMetric):
             parts_file=parts_file,
             collect_device=collect_device,
             prefix=prefix)
-        unknown = set(mappings) - set(MAPPINGS)
+        unknown = set(mappings) - set(ALL_MAPPINGS)
         if unknown:
-            raise ValueError(f'unknown mappings {sorted(unknown)}; choose from {MAPPINGS}')
+            raise ValueError(f'unknown mappings {sorted(unknown)}; choose from {ALL_MAPPINGS}')
         self.iou_drop, self.mappings = iou_drop, tuple(mappings)
 
     def score_objects(self, object_ids: Sequence[int], predictions: PredictionsByObject) -> list:
