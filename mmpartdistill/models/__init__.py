@@ -1,9 +1,11 @@
+from .backbones import EfficientNetLite0
 from .baselines import AxisBandsBaseline, ColorKMeansBaseline, PartBaseline
 from .dense_heads import PartDistillationHead, PartProposalHead
 from .detectors import PartDistillationDetector, PartProposalDetector
 from .utils import freeze_modules
 
 __all__ = [
-    'AxisBandsBaseline', 'ColorKMeansBaseline', 'PartBaseline', 'PartDistillationDetector',
-    'PartDistillationHead', 'PartProposalDetector', 'PartProposalHead', 'freeze_modules'
+    'AxisBandsBaseline', 'ColorKMeansBaseline', 'EfficientNetLite0', 'PartBaseline',
+    'PartDistillationDetector', 'PartDistillationHead', 'PartProposalDetector', 'PartProposalHead',
+    'freeze_modules'
 ]

@@ -17,10 +17,8 @@ class ConversionSummary:
         self.skipped[reason].append(record)
 
     def lines(self, shown: int = 3) -> List[str]:
-        out = [
-            f'{self.split}: {self.images} images, {self.objects} objects, '
-            f'{sum(self.parts_per_class.values())} parts'
-        ]
+        parts = f', {sum(self.parts_per_class.values())} parts' if self.parts_per_class else ''
+        out = [f'{self.split}: {self.images} images, {self.objects} objects{parts}']
         out += [f'  {name}: {count} parts' for name, count in sorted(self.parts_per_class.items())]
         for reason, records in sorted(self.skipped.items()):
             more = f' (+{len(records) - shown} more)' if len(records) > shown else ''
