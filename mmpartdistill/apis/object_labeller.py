@@ -9,6 +9,7 @@ import torch
 from mmcv.transforms import Compose
 
 from ..datasets.coco_rle import mask_to_coco_fields
+from ..datasets.converters.image_check import readable_image
 from ..datasets.image_folder import ImageFolderClass, ImageFolderRecord
 from ..engine.sharded_inference import sharded_inference
 from ..utils import atomic_write_json
@@ -157,7 +158,8 @@ class ObjectLabeller:
 
 
 class LabellingDataset(torch.utils.data.Dataset):
-    """Records through the model's test pipeline; unusable ones come back as ``skip``."""
+    """Records through the model's test pipeline; images that do not decode, or of
+    classes the model lacks, come back as ``skip``."""
 
     def __init__(self, root: str, classes: Sequence[ImageFolderClass],
                  records: Sequence[ImageFolderRecord], labeller: ObjectLabeller) -> None:
@@ -172,13 +174,14 @@ class LabellingDataset(torch.utils.data.Dataset):
         label = self.labeller.model_label(cls)
         if label is None:
             return dict(index=index, skip='class not among the model\'s classes')
-        data = dict(img_path=osp.join(self.root, record.file_name), img_id=index)
+        path = osp.join(self.root, record.file_name)
+        problem = readable_image(path)
+        if problem:
+            return dict(index=index, skip=problem)
+        data = dict(img_path=path, img_id=index)
         if self.labeller.prompt is not None:
             data.update(text=self.labeller.prompt.format(cls.name), custom_entities=True)
-        try:
-            data = self.labeller.pipeline(data)
-        except Exception:  # a corrupt or truncated image fails in any transform
-            return dict(index=index, skip='image unreadable')
+        data = self.labeller.pipeline(data)
         return dict(index=index, label=label, **data)
 
 

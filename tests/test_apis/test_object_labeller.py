@@ -94,7 +94,7 @@ def test_top_mask_of_the_image_class_resumable(image_folder, detector, tmp_path)
     names = read_class_names(str(image_folder.parent / 'LOC_synset_mapping.txt'))
     assert [c['name'] for c in objects.categories.values()
             ] == [names[d] for d in sorted(names) if d != 'n90000001']
-    assert 'skipped 1 (image unreadable): n' in run.stdout + run.stderr
+    assert 'skipped 1 (image unreadable (OSError)): n' in run.stdout + run.stderr
     assert "skipped 1 (class not among the model's classes): n90000000/n90000000_1.JPEG" in (
         run.stdout + run.stderr)
     model = init_detector(
