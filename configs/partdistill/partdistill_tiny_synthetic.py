@@ -4,12 +4,23 @@
 # data_root=D runs every stage on another dataset of the same layout.
 # Every stage runs its own config in W/<stage>/; W/summary.md has the val
 # scores of every stage, W/predictions/ the final parts and overlays.
+# The model stages run their configs with the backbone swapped for a frozen
+# ImageNet-trained EfficientNet-Lite0 (the realphoto extra's weights): the
+# method needs a stage 0 whose features know parts, and a ResNet-18 trained
+# from scratch on this CPU gave none (README: the whole method).
 custom_imports = dict(imports=['mmpartdistill'], allow_failed_imports=False)
 runner_type = 'PartDistillationPipeline'
 data_root = 'data/synthetic_parts/'
 synthetic_benchmark = dict(num_images=400, seed=0)
 val_split = dict(
     objects='annotations/objects_val.json', parts='annotations/parts_val.json', images='images/')
+
+efficientnet_backbone = {
+    'model.backbone': dict(_delete_=True, type='EfficientNetLite0', pretrained=True),
+    'model.panoptic_head.in_channels': [24, 40, 112, 320],
+    'model.data_preprocessor.mean': [127.0, 127.0, 127.0],
+    'model.data_preprocessor.std': [128.0, 128.0, 128.0],
+}
 
 stages = [
     dict(
@@ -28,6 +39,7 @@ stages = [
         kind='train',
         config='mask2former_r18_1xb4-2k_synthetic-objects.py',
         cfg_options={
+            **efficientnet_backbone,
             'train_cfg.max_iters': 1000,
             'train_cfg.val_interval': 1000,
             'param_scheduler.end': 1000,
@@ -39,7 +51,9 @@ stages = [
         name='stage1_pseudo_parts',
         kind='pseudo_parts',
         config='pseudo-parts_mask2former-r18_synthetic-parts.py',
-        cfg_options={'load_from': '{stage0_instance_model.checkpoint}'},
+        cfg_options={
+            **efficientnet_backbone, 'load_from': '{stage0_instance_model.checkpoint}'
+        },
         splits=dict(train='annotations/objects_train.json', val='annotations/objects_val.json'),
         rows={'stage 1: pseudo parts': '{self.dir}/val/pseudo_parts_predictions.json'}),
     # stage 2: part proposals, then stage 3 (its PartRankingHook): ranked parts
@@ -48,6 +62,7 @@ stages = [
         kind='train',
         config='part-proposal_mask2former_r18_1xb8-500i_synthetic-parts.py',
         cfg_options={
+            **efficientnet_backbone,
             'load_from': '{stage0_instance_model.checkpoint}',
             'train_dataloader.dataset.ann_file':
             '{stage1_pseudo_parts.dir}/train/annotations/pseudo_parts.json',
@@ -66,6 +81,7 @@ stages = [
         kind='train',
         config='partdistill_mask2former_r18_1xb8-500i_synthetic-parts.py',
         cfg_options={
+            **efficientnet_backbone,
             'load_from': '{stage2_part_proposals.checkpoint}',
             'train_dataloader.dataset.ann_file':
             '{stage2_part_proposals.dir}/part_ranking/labels/train/annotations/ranked_parts.json',

@@ -41,3 +41,23 @@ def test_stage_kinds_and_names_are_checked(tmp_path):
         PartDistillationPipeline(stages=[dict(name='a', kind='fit', config='c.py')], **common)
     with pytest.raises(ValueError, match='unique'):
         PartDistillationPipeline(stages=[dict(name='a', kind='test', config='c.py')] * 2, **common)
+
+
+def test_tiny_pipeline_swaps_in_the_pretrained_backbone(tmp_path):
+    """Every model stage of the tiny pipeline runs with the frozen ImageNet
+    EfficientNet-Lite0; nothing of the ResNet-18 stays behind."""
+    cfg = Config.fromfile(str(CONFIGS / 'partdistill_tiny_synthetic.py'))
+    cfg.work_dir = str(tmp_path)
+    pipeline = PartDistillationPipeline.from_cfg(cfg)
+    values = dict(
+        data_root=cfg.data_root,
+        work_dir=str(tmp_path),
+        **{s['name']: SimpleNamespace(dir='d', checkpoint='c.pth')
+           for s in cfg.stages})
+    models = [s for s in cfg.stages if s['kind'] != 'test']
+    assert len(models) == 4
+    for stage in models:
+        model = pipeline.stage_config(stage, str(tmp_path / stage['name']), values).model
+        assert model.backbone == dict(type='EfficientNetLite0', pretrained=True), stage['name']
+        assert model.panoptic_head.in_channels == [24, 40, 112, 320]
+        assert model.data_preprocessor.std == [128.0] * 3

@@ -1,5 +1,6 @@
 # Few-shot part segmentation on Cityscapes-Panoptic-Parts at the size of this
-# CPU: the tiny synthetic PartDistillation model (`make demo`'s stage 4)
+# CPU: the tiny synthetic PartDistillation model (`make demo`'s stage 4, with
+# its frozen ImageNet-trained EfficientNet-Lite0 backbone)
 # fine-tuned on the ground-truth parts of the train split's first 100% (set
 # the two train files to another make_fewshot_split.py output for 1, 5 or
 # 10%); its 7 x 4 classifier is re-initialised for Cityscapes' 5 classes x 5
@@ -12,7 +13,10 @@ num_object_classes = 5
 num_parts = 5
 load_from = 'work_dirs/partdistill_tiny/stage4_partdistill/iter_500.pth'
 model = dict(
+    data_preprocessor=dict(mean=[127.0] * 3, std=[128.0] * 3),
+    backbone=dict(_delete_=True, type='EfficientNetLite0', pretrained=True),
     panoptic_head=dict(
+        in_channels=[24, 40, 112, 320],
         num_object_classes=num_object_classes,
         num_parts=num_parts,
         loss_cls=dict(class_weight=[1.0] * num_object_classes * num_parts + [0.1])),
