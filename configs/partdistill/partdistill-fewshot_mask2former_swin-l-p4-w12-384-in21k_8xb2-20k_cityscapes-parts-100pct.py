@@ -24,40 +24,15 @@ model = dict(
         num_parts=num_parts,
         loss_cls=dict(class_weight=[1.0] * num_object_classes * num_parts + [0.1])),
     panoptic_fusion_head=dict(num_things_classes=num_object_classes * num_parts))
+# the stage-4 training pipeline (object crops, 640) on Cityscapes' ground-truth parts
 train_dataloader = dict(
     batch_size=2,
     dataset=dict(
-        _delete_=True,
-        type='PseudoPartsDataset',
         data_root=data_root,
         ann_file='annotations/parts_train_100pct.json',
         objects_file='annotations/objects_train_100pct.json',
         data_prefix=dict(img='leftImg8bit/train/'),
-        num_parts=num_parts,
-        filter_cfg=dict(filter_empty_gt=True),
-        pipeline=[
-            dict(type='LoadImageFromFile', to_float32=True),
-            dict(type='LoadAnnotations', with_bbox=True, with_mask=True),
-            dict(type='CropAroundObject', context=0.25, jitter=0.1),
-            dict(type='RandomFlip', prob=0.5),
-            dict(
-                type='RandomResize',
-                scale=(640, 640),
-                ratio_range=(0.5, 2.0),
-                resize_type='Resize',
-                keep_ratio=True),
-            dict(
-                type='RandomCrop',
-                crop_size=(640, 640),
-                crop_type='absolute',
-                recompute_bbox=True,
-                allow_negative_crop=True),
-            dict(type='FilterAnnotations', min_gt_bbox_wh=(1e-5, 1e-5), by_mask=True),
-            dict(
-                type='PackDetInputs',
-                meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape', 'scale_factor', 'flip',
-                           'flip_direction', 'object_label')),
-        ]))
+        num_parts=num_parts))
 val_dataloader = dict(
     _delete_=True,
     batch_size=1,
