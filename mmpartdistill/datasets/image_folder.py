@@ -83,4 +83,6 @@ def image_folder_records(root: str, classes: Sequence[ImageFolderClass]) -> List
             ImageFolderRecord(f'{cls.class_id}/{f}', index) for f in sorted(os.listdir(folder))
             if f.lower().endswith(IMAGE_SUFFIXES)
         ]
+    if not records:
+        raise ValueError(f'{root}: no images ({", ".join(IMAGE_SUFFIXES)}) in its class folders')
     return records

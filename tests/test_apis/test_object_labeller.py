@@ -21,7 +21,8 @@ from mmengine.structures import InstanceData
 from mmpartdistill.apis.object_labeller import LabellingDataset, ObjectLabeller
 from mmpartdistill.datasets import OBJECT_CLASSES, ObjectsFile
 from mmpartdistill.datasets.image_folder import (ImageFolderClass, ImageFolderRecord,
-                                                 image_folder_classes, read_class_names)
+                                                 image_folder_classes, image_folder_records,
+                                                 read_class_names)
 
 ROOT = Path(__file__).resolve().parents[2]
 DETECTOR = ROOT / 'configs/partdistill/mask2former_r18_1xb4-2k_synthetic-objects.py'

@@ -36,6 +36,11 @@ def test_pseudo_parts_of_real_photo_objects(tmp_path):
         assert 2 <= len(masks) <= 4
         assert all(not (m & ~mask).any() for m in masks)
         assert sum(m.sum() for m in masks) == np.logical_or.reduce(masks).sum()  # disjoint
+    # the shards made for these objects are not reused for others
+    with pytest.raises(AssertionError, match='holds the pseudo parts of other objects'):
+        run([
+            sys.executable, ROOT / 'tools/demo_real_photos.py', '--out', out, '--min-area', '3000'
+        ], tmp_path)
 
 
 def test_large_objects_keeps_coco_files_as_they_are(tmp_path):
