@@ -174,5 +174,8 @@ def test_class_list_errors(tmp_path):
         image_folder_classes(str(tmp_path), {'n2': 'x'})
     with pytest.raises(ValueError, match=r"excluded class ids not found.*\['n3'\]"):
         image_folder_classes(str(tmp_path), exclude=['n3'])
-    assert json.dumps(image_folder_classes(
-        str(tmp_path))[0].__dict__) == ('{"class_id": "n1", "name": "n1"}')
+    classes = image_folder_classes(str(tmp_path))
+    assert json.dumps(classes[0].__dict__) == '{"class_id": "n1", "name": "n1"}'
+    (tmp_path / 'n1' / 'notes.txt').write_text('not an image')
+    with pytest.raises(ValueError, match='no images'):
+        image_folder_records(str(tmp_path), classes)
