@@ -13,15 +13,20 @@ class AnnotationFormatError(ValueError):
     """An annotation file breaks the format; the message names file and record."""
 
 
-def read_coco_json(path: str) -> dict:
-    """Load a COCO-style JSON and check its top-level lists and image records."""
+def load_json(path: str, what: str = 'annotation file', hint: str = '') -> object:
+    """The JSON at ``path``; a missing or undecodable file is an error naming it."""
     if not osp.isfile(path):
-        raise AnnotationFormatError(f'{path}: annotation file not found')
+        raise AnnotationFormatError(f'{path}: {what} not found{hint}')
     try:
         with open(path) as f:
-            data = json.load(f)
+            return json.load(f)
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise AnnotationFormatError(f'{path}: not valid JSON ({e})') from None
+        raise AnnotationFormatError(f'{path}: not valid JSON ({e}){hint}') from None
+
+
+def read_coco_json(path: str) -> dict:
+    """Load a COCO-style JSON and check its top-level lists and image records."""
+    data = load_json(path)
     if not isinstance(data, dict):
         raise AnnotationFormatError(
             f'{path}: top level must be an object, got {type(data).__name__}')

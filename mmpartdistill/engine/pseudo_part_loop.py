@@ -1,5 +1,4 @@
 """Stage 1 of PartDistillation: class-agnostic pseudo parts from an instance model's features."""
-import os.path as osp
 from typing import Dict, List, Sequence, Union
 
 import torch
@@ -14,6 +13,7 @@ from ..datasets.coco_rle import mask_to_coco_fields
 from ..ops import cluster_object_parts, drop_small_parts, refine_part_labels
 from ..utils import atomic_write_json
 from .pseudo_part_shards import merge_shards, shard_path
+from .sample_records import image_record
 from .sharded_inference import sharded_inference
 
 # Predicted objects get ids image_id * PREDICTED_ID_STRIDE + their rank in the image.
@@ -164,12 +164,7 @@ class PseudoPartLoop(BaseLoop):
             sample = samples[b]
             h, w = sample.img_shape
             oh, ow = sample.ori_shape
-            records['images'].append(
-                dict(
-                    id=sample.img_id,
-                    width=ow,
-                    height=oh,
-                    file_name=osp.relpath(sample.img_path, dataset.data_prefix.get('img', ''))))
+            records['images'].append(image_record(sample, dataset))
             if not ids:
                 continue
             labels = cluster_object_parts([lv[b:b + 1] for lv in levels], masks,

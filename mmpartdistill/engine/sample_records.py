@@ -9,16 +9,22 @@ import torch.nn.functional as F
 from ..datasets.coco_rle import mask_to_coco_fields
 
 
+def image_record(sample, dataset) -> dict:
+    """The objects-file image record of a data sample (original size, name under the
+    dataset's image prefix)."""
+    oh, ow = sample.ori_shape
+    return dict(
+        id=sample.img_id,
+        width=ow,
+        height=oh,
+        file_name=osp.relpath(sample.img_path, dataset.data_prefix.get('img', '')))
+
+
 def add_image_and_objects(sample, dataset, shard: Dict[str, list]) -> Dict[int, np.ndarray]:
     """Append the sample's image record and its (non-empty) objects, with masks at
     the original image size, to ``shard``; returns ``{object id: [H, W] mask}``."""
     oh, ow = sample.ori_shape
-    shard['images'].append(
-        dict(
-            id=sample.img_id,
-            width=ow,
-            height=oh,
-            file_name=osp.relpath(sample.img_path, dataset.data_prefix.get('img', ''))))
+    shard['images'].append(image_record(sample, dataset))
     masks = sample.gt_instances.masks.to_tensor(torch.bool, 'cpu')
     if len(masks) and tuple(masks.shape[-2:]) != (oh, ow):
         masks = F.interpolate(masks[None].float(), size=(oh, ow), mode='nearest')[0].bool()

@@ -179,3 +179,19 @@ def test_class_list_errors(tmp_path):
     (tmp_path / 'n1' / 'notes.txt').write_text('not an image')
     with pytest.raises(ValueError, match='no images'):
         image_folder_records(str(tmp_path), classes)
+
+
+def test_broken_or_missing_shard_is_named(tmp_path):
+    from mmpartdistill.datasets import AnnotationFormatError
+    from mmpartdistill.datasets.converters import merge_object_shards
+    classes = [ImageFolderClass('n1', 'tench')]
+    records = [ImageFolderRecord('n1/a.JPEG', 0)]
+    (tmp_path / 'shard_00000.json').write_text('[{"index": 0')
+    with pytest.raises(AnnotationFormatError, match='shard_00000.json: not valid JSON.*relabel'):
+        merge_object_shards([str(tmp_path / 'shard_00000.json')], classes, records, 'train')
+    with pytest.raises(AnnotationFormatError, match='shard_00001.json: shard not found'):
+        merge_object_shards([str(tmp_path / 'shard_00001.json')], classes, records, 'train')
+    (tmp_path / 'shard_00000.json').write_text('[{"index": 0, "skip": "empty mask"}]')
+    objects, summary = merge_object_shards([str(tmp_path / 'shard_00000.json')], classes, records,
+                                           'train')
+    assert objects['annotations'] == [] and summary.skipped == {'empty mask': ['n1/a.JPEG']}

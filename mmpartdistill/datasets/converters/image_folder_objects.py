@@ -1,10 +1,8 @@
 """Object-labelling shards of an image-folder dataset -> one objects file."""
-import json
-import os.path as osp
 from typing import List, Sequence, Tuple
 
 from ..image_folder import ImageFolderClass, ImageFolderRecord
-from ..objects_file import AnnotationFormatError
+from ..objects_file import AnnotationFormatError, load_json
 from .summary import ConversionSummary
 
 
@@ -66,14 +64,8 @@ def merge_object_shards(shard_paths: Sequence[str], classes: Sequence[ImageFolde
 
 
 def read_shard(path: str) -> list:
-    if not osp.isfile(path):
-        raise AnnotationFormatError(f'{path}: shard missing; run the labelling to the end first')
-    try:
-        with open(path) as f:
-            entries = json.load(f)
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise AnnotationFormatError(f'{path}: not valid JSON ({e}); delete it to relabel its '
-                                    'images') from None
+    entries = load_json(path, 'shard',
+                        '; run the labelling to the end, or delete a broken shard to relabel it')
     if not isinstance(entries, list):
         raise AnnotationFormatError(f'{path}: expected a list of records; delete it to relabel')
     return entries
