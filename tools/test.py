@@ -11,7 +11,8 @@ from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
 from mmpartdistill.utils import atomic_write_json
-from mmpartdistill.utils.runner_cli import add_prediction_dump, add_runner_arguments, load_config
+from mmpartdistill.utils.runner_cli import (add_prediction_dump, add_runner_arguments, load_config,
+                                            trigger_visualization_hook)
 
 
 def main() -> None:
@@ -24,6 +25,12 @@ def main() -> None:
         'models such as the baselines)')
     parser.add_argument('--work-dir', help='the dir to save the evaluation logs')
     parser.add_argument('--out', help='write the part predictions to this .json file')
+    parser.add_argument(
+        '--show-dir',
+        help='draw each image\'s objects beside their predicted parts into this folder '
+        '(under the work dir\'s timestamped run folder)')
+    parser.add_argument('--show', action='store_true', help='show the drawings in a window')
+    parser.add_argument('--wait-time', type=float, default=2, help='seconds each is shown')
     add_runner_arguments(parser)
     args = parser.parse_args()
     if args.out is not None and not args.out.endswith('.json'):
@@ -32,6 +39,8 @@ def main() -> None:
     cfg.load_from = args.checkpoint
     if args.out is not None:
         add_prediction_dump(cfg, args.out)
+    if args.show or args.show_dir:
+        trigger_visualization_hook(cfg, args.show, args.show_dir, args.wait_time)
     runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)
     metrics = runner.test()
     if runner.rank == 0:

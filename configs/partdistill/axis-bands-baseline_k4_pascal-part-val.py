@@ -1,6 +1,6 @@
 # The geometric baseline on Pascal-Part val: each object mask cut into K=4
 # equal-area bands along its principal axis.
-_base_ = ['../_base_/datasets/pascal_part_val.py', 'mmdet::_base_/default_runtime.py']
+_base_ = ['../_base_/datasets/pascal_part_val.py', '../_base_/default_runtime.py']
 custom_imports = dict(imports=['mmpartdistill'], allow_failed_imports=False)
 
 model = dict(

@@ -1,5 +1,5 @@
 # Geometric baseline: each object mask cut into K=4 equal-area bands along its principal axis.
-_base_ = ['../_base_/datasets/synthetic_parts.py', 'mmdet::_base_/default_runtime.py']
+_base_ = ['../_base_/datasets/synthetic_parts.py', '../_base_/default_runtime.py']
 custom_imports = dict(imports=['mmpartdistill'], allow_failed_imports=False)
 
 model = dict(

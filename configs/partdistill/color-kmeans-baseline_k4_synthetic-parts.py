@@ -1,5 +1,5 @@
 # Colour baseline: k-means (K=4) on the RGB colours inside each object mask.
-_base_ = ['../_base_/datasets/synthetic_parts.py', 'mmdet::_base_/default_runtime.py']
+_base_ = ['../_base_/datasets/synthetic_parts.py', '../_base_/default_runtime.py']
 custom_imports = dict(imports=['mmpartdistill'], allow_failed_imports=False)
 
 model = dict(

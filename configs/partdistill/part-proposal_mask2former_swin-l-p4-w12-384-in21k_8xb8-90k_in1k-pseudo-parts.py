@@ -14,6 +14,8 @@
 #   python -m torch.distributed.run --nproc_per_node 8 tools/train.py CONFIG --launcher pytorch
 _base_ = ['mmdet::mask2former/mask2former_swin-l-p4-w12-384-in21k_16xb1-lsj-100e_coco-panoptic.py']
 custom_imports = dict(imports=['mmpartdistill'], allow_failed_imports=False)
+# parts drawn by part id beside their objects (tools/test.py --show-dir)
+visualizer = dict(type='PartLocalVisualizer')
 
 load_from = 'https://download.openmmlab.com/mmdetection/v3.0/mask2former/mask2former_swin-l-p4-w12-384-in21k_16xb1-lsj-100e_coco-panoptic/mask2former_swin-l-p4-w12-384-in21k_16xb1-lsj-100e_coco-panoptic_20220407_104949-82f8d28d.pth'  # noqa
 crop_size = (640, 640)
@@ -120,7 +122,7 @@ optim_wrapper = dict(optimizer=dict(lr=1e-5))
 param_scheduler = dict(end=max_iters, milestones=[int(max_iters * 0.9)])
 interval = 10000
 train_cfg = dict(max_iters=max_iters, val_interval=interval, dynamic_intervals=None)
-default_hooks = dict(checkpoint=dict(interval=interval))
+default_hooks = dict(checkpoint=dict(interval=interval), visualization=dict(score_thr=0.0))
 auto_scale_lr = dict(enable=False, base_batch_size=64)
 
 # Stage 3 after training, with the authors' rules: the top 200 queries of an

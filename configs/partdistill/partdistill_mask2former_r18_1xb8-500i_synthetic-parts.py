@@ -9,7 +9,7 @@ _base_ = [
     '../_base_/models/mask2former_r18_tiny.py',
     '../_base_/datasets/synthetic_pseudo_parts.py',
     '../_base_/schedules/mask2former_adamw.py',
-    'mmdet::_base_/default_runtime.py',
+    '../_base_/default_runtime.py',
 ]
 custom_imports = dict(imports=['mmpartdistill'], allow_failed_imports=False)
 

@@ -1,160 +1,266 @@
-"""PartInferencer: part masks of the objects in images, in the style of DetInferencer."""
+"""PartInferencer: part masks of the objects in images, in the mould of DetInferencer."""
+import copy
+import os
 import os.path as osp
 from typing import Dict, List, Optional, Sequence, Union
 
-import cv2
+import mmcv
 import numpy as np
-import torch
-from mmdet.registry import MODELS
+from mmcv.transforms import Compose
 from mmdet.structures import DetDataSample
-from mmdet.structures.bbox import HorizontalBoxes
-from mmdet.structures.mask import BitmapMasks
-from mmengine.config import Config
+from mmengine.config import ConfigDict
+from mmengine.infer import BaseInferencer
 from mmengine.registry import init_default_scope
-from mmengine.runner import load_checkpoint
-from mmengine.structures import InstanceData
+from mmengine.runner.checkpoint import _load_checkpoint_to_model
+from torch import nn
 
-from ..datasets.coco_rle import encode_mask
+from ..datasets.coco_rle import encode_mask, mask_to_coco_fields
 from ..datasets.objects_file import ObjectsFile
 from ..utils import atomic_write_json
-from ..visualization import draw_part_overlay, write_png
+from ..visualization import PartLocalVisualizer, write_png
 
 # image -> [(object class name, [H, W] mask)]
 ObjectsOfImage = List[tuple]
+ObjectsInput = Union[None, str, ObjectsFile, Dict[str, ObjectsOfImage]]
+
+IMAGE_SUFFIXES = ('.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff', '.webp')
+
+# for configs without a test split (the paper's stage-4 configs): the image
+# at its own size with its objects, as the part detectors take them
+OBJECT_PIPELINE = [
+    dict(type='LoadImageFromFile', to_float32=True),
+    dict(type='LoadAnnotations', with_bbox=True, with_mask=True),
+    dict(
+        type='PackDetInputs',
+        meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape', 'scale_factor', 'object_ids')),
+]
 
 
-class PartInferencer:
+class PartInferencer(BaseInferencer):
     """Segments the objects of images into parts with a trained part model.
+
+    As :class:`DetInferencer`: the config's test pipeline (or, for a config
+    without a test split, loading the image and its objects), batches of
+    ``batch_size`` through ``model.test_step``, and with ``out_dir`` one
+    ``out_dir/preds/<image>.json`` and one ``out_dir/vis/<image>.png`` (the
+    objects beside their parts, drawn by :class:`PartLocalVisualizer`) per image.
 
     Objects come from an objects file (matched to images by file name), from
     an MMDetection instance-segmentation model (``det_model`` config and
     ``det_weights``; its masks above ``det_score_thr`` whose class the part
-    model knows), or are passed in. Object classes are matched by name to
-    the part model's ``object_classes`` (the config's list); a given object
-    of another class is an error.
+    model knows), or are passed in per image path. Object classes are
+    matched by name to the part model's, which come from the checkpoint's
+    ``dataset_meta['object_classes']`` (saved by training on
+    :class:`PseudoPartsDataset`), else from the config's ``object_classes``.
 
     Args:
         model: the part model's config (a PartDistillation config).
         weights: its checkpoint.
-        device: ``'cpu'`` or ``'cuda'``.
+        device: ``'cpu'``, ``'cuda'``; None picks what is there.
         det_model, det_weights: an MMDetection instance model for the objects.
         det_score_thr: minimum score of a detected object.
+        show_progress: show a progress bar over the batches.
     """
+    preprocess_kwargs: set = {'objects'}
+    visualize_kwargs: set = {'show', 'wait_time', 'no_save_vis', 'img_out_dir'}
+    postprocess_kwargs: set = {'no_save_pred', 'pred_out_dir'}
 
     def __init__(self,
                  model: str,
                  weights: str,
-                 device: str = 'cpu',
+                 device: Optional[str] = None,
                  det_model: Optional[str] = None,
                  det_weights: Optional[str] = None,
-                 det_score_thr: float = 0.5) -> None:
+                 det_score_thr: float = 0.5,
+                 show_progress: bool = True) -> None:
         init_default_scope('mmdet')
-        self.cfg = Config.fromfile(model)
-        classes = self.cfg.get('object_classes')
-        if not classes:
-            raise ValueError(f'{model}: the config lists no object_classes (the object class '
-                             'names of the part model, in its training order)')
-        self.object_classes = list(classes)
-        self.model = MODELS.build(self.cfg.model)
-        load_checkpoint(self.model, weights, map_location='cpu', logger='silent')
-        self.model.to(device).eval()
+        if weights is None:
+            raise ValueError('PartInferencer needs the part model\'s weights')
+        super().__init__(
+            model=model, weights=weights, device=device, scope='mmdet',
+            show_progress=show_progress)
+        self.object_classes = list(self.model.dataset_meta['object_classes'])
         self.detector = None
         if det_model is not None:
             from mmdet.apis import DetInferencer
-            self.detector = DetInferencer(det_model, det_weights, device, show_progress=False)
+            self.detector = DetInferencer(
+                det_model, det_weights, device, show_progress=False)
             init_default_scope('mmdet')
         self.det_score_thr = det_score_thr
 
-    def objects_from_file(self, objects: ObjectsFile, image_path: str) -> ObjectsOfImage:
-        name = osp.basename(image_path)
-        matches = [i for i, im in objects.images.items() if osp.basename(im['file_name']) == name]
-        if not matches:
-            raise ValueError(f'{image_path}: no image named {name} in {objects.path}')
-        return [(objects.categories[objects.objects[o]['category_id']]['name'], objects.mask(o))
-                for o in objects.objects_by_image[matches[0]]]
+    def _load_weights_to_model(self, model: nn.Module, checkpoint: Optional[dict],
+                               cfg: ConfigDict) -> None:
+        _load_checkpoint_to_model(model, checkpoint)
+        meta = dict(checkpoint.get('meta', {}).get('dataset_meta') or {})
+        classes = meta.get('object_classes') or cfg.get('object_classes')
+        if not classes:
+            raise ValueError('the checkpoint\'s dataset_meta has no object_classes and the '
+                             'config lists none: train with PseudoPartsDataset (it saves them) '
+                             'or set object_classes in the config')
+        expected = getattr(getattr(model, 'panoptic_head', None), 'num_object_classes', None)
+        if expected is not None and expected != len(classes):
+            raise ValueError(f'the model has {expected} object classes but its checkpoint or '
+                             f'config names {len(classes)}: {list(classes)[:10]}')
+        model.dataset_meta = dict(
+            meta, part_classes=meta.get('classes'), classes=tuple(classes),
+            object_classes=tuple(classes))
 
-    def objects_from_detector(self, image_path: str) -> ObjectsOfImage:
-        sample = self.detector(image_path, return_datasamples=True)['predictions'][0]
-        classes = self.detector.model.dataset_meta['classes']
-        found = sample.pred_instances[sample.pred_instances.scores > self.det_score_thr]
-        return [(classes[int(label)], np.asarray(mask, bool))
-                for label, mask in zip(found.labels.tolist(),
-                                       found.masks.cpu().numpy())
-                if classes[int(label)] in self.object_classes]
+    def _init_pipeline(self, cfg: ConfigDict) -> Compose:
+        test = cfg.get('test_dataloader') or {}
+        pipeline = copy.deepcopy(test.get('dataset', {}).get('pipeline') or OBJECT_PIPELINE)
+        if not any(t['type'].split('.')[-1] == 'LoadAnnotations' and t.get('with_mask')
+                   for t in pipeline):
+            raise ValueError('the test pipeline must load the objects: add '
+                             'LoadAnnotations(with_bbox=True, with_mask=True)')
+        pack = pipeline[-1]
+        pack['meta_keys'] = tuple(k for k in pack.get('meta_keys', OBJECT_PIPELINE[-1]['meta_keys'])
+                                  if k != 'object_ids') + ('object_ids', )
+        return Compose(pipeline)
 
-    def data_sample(self, image: np.ndarray, objects: ObjectsOfImage) -> DetDataSample:
-        h, w = image.shape[:2]
-        unknown = sorted({name for name, _ in objects} - set(self.object_classes))
-        if unknown:
-            raise ValueError(f'object classes {unknown} are not classes of the part model '
-                             f'({self.object_classes})')
-        masks = np.stack([m for _, m in objects]).astype(np.uint8) if objects else np.zeros(
-            (0, h, w), np.uint8)
-        bitmap = BitmapMasks(masks, h, w)
-        sample = DetDataSample(
-            metainfo=dict(
-                img_id=0,
-                img_shape=(h, w),
-                ori_shape=(h, w),
-                scale_factor=(1.0, 1.0),
-                object_ids=list(range(len(objects)))))
-        sample.gt_instances = InstanceData(
-            masks=bitmap,
-            labels=torch.tensor([self.object_classes.index(n) for n, _ in objects],
-                                dtype=torch.long),
-            bboxes=HorizontalBoxes(bitmap.get_bboxes('hbox').tensor))
-        return sample
+    def _init_visualizer(self, cfg: ConfigDict) -> PartLocalVisualizer:
+        visualizer = PartLocalVisualizer(name=f'part_inferencer_{id(self)}')
+        visualizer.dataset_meta = self.model.dataset_meta
+        return visualizer
 
-    def __call__(self,
-                 inputs: Union[str, Sequence[str]],
-                 objects: Union[None, str, ObjectsFile, Dict[str, ObjectsOfImage]] = None,
-                 out_dir: Optional[str] = None) -> List[dict]:
-        """Part predictions per image: ``{'image', 'objects': [{'object_id',
-        'class', 'parts': [{'part_id', 'score', 'segmentation'}]}]}``; with
-        ``out_dir``, also ``parts.json`` and ``<image>_parts.png`` overlays."""
-        paths = [inputs] if isinstance(inputs, str) else list(inputs)
+    def _inputs_to_list(self, inputs: Union[str, Sequence[str]]) -> List[str]:
+        if isinstance(inputs, str) and osp.isdir(inputs):
+            return sorted(
+                osp.join(inputs, f) for f in os.listdir(inputs)
+                if f.lower().endswith(IMAGE_SUFFIXES))
+        return [inputs] if isinstance(inputs, str) else list(inputs)
+
+    def preprocess(self, inputs: List[str], batch_size: int = 1, objects: ObjectsInput = None):
+        """Batches of the test pipeline's output for each image and its objects."""
         if isinstance(objects, str):
             objects = ObjectsFile.load(objects)
         if objects is None and self.detector is None:
             raise ValueError('give objects (an objects file or per-image masks) or a det_model')
-        results = []
-        for path in paths:
-            bgr = cv2.imread(path)
-            if bgr is None:
-                raise FileNotFoundError(f'{path}: cannot read the image')
-            if isinstance(objects, ObjectsFile):
-                found = self.objects_from_file(objects, path)
-            elif isinstance(objects, dict):
-                found = objects[path]
-            else:
-                found = self.objects_from_detector(path)
-            results.append(self.predict_image(path, bgr, found, out_dir))
-        if out_dir is not None:
-            atomic_write_json(results, osp.join(out_dir, 'parts.json'))
-        return results
+        records = (self.pipeline(self.record(i, path, self.objects_of(path, objects)))
+                   for i, path in enumerate(inputs))
+        yield from map(self.collate_fn, self._get_chunk_data(records, batch_size))
 
-    def predict_image(self, path: str, bgr: np.ndarray, found: ObjectsOfImage,
-                      out_dir: Optional[str]) -> dict:
-        sample = self.data_sample(bgr, found)
-        inputs = torch.from_numpy(np.ascontiguousarray(bgr.transpose(2, 0, 1)))
-        with torch.no_grad():
-            parts = self.model.test_step(dict(inputs=[inputs], data_samples=[sample]))[0].pred_parts
-        by_object: Dict[int, list] = {i: [] for i in range(len(found))}
+    def objects_of(self, path: str, objects: ObjectsInput) -> ObjectsOfImage:
+        if isinstance(objects, ObjectsFile):
+            name = osp.basename(path)
+            matches = [i for i, im in objects.images.items()
+                       if osp.basename(im['file_name']) == name]
+            if not matches:
+                raise ValueError(f'{path}: no image named {name} in {objects.path}')
+            return [(objects.categories[objects.objects[o]['category_id']]['name'],
+                     objects.mask(o)) for o in objects.objects_by_image[matches[0]]]
+        if isinstance(objects, dict):
+            if path not in objects:
+                raise ValueError(f'{path}: no objects given for this image')
+            return objects[path]
+        sample = self.detector(path, return_datasamples=True)['predictions'][0]
+        classes = self.detector.model.dataset_meta['classes']
+        found = sample.pred_instances[sample.pred_instances.scores > self.det_score_thr]
+        return [(classes[int(label)], np.asarray(mask, bool))
+                for label, mask in zip(found.labels.tolist(), found.masks.cpu().numpy())
+                if classes[int(label)] in self.object_classes]
+
+    def record(self, index: int, path: str, objects: ObjectsOfImage) -> dict:
+        """The data record the test pipeline takes: the image and its objects."""
+        unknown = sorted({name for name, _ in objects} - set(self.object_classes))
+        if unknown:
+            raise ValueError(f'{path}: object classes {unknown} are not classes of the part '
+                             f'model ({self.object_classes})')
+        instances = []
+        for name, mask in objects:
+            fields = mask_to_coco_fields(np.asarray(mask, bool))
+            x, y, w, h = fields['bbox']
+            instances.append(
+                dict(
+                    bbox=[x, y, x + w, y + h],
+                    bbox_label=self.object_classes.index(name),
+                    mask=fields['segmentation'],
+                    ignore_flag=0))
+        return dict(
+            img_path=path, img_id=index, instances=instances, object_ids=list(range(len(objects))))
+
+    def visualize(self,
+                  inputs: List[str],
+                  preds: List[DetDataSample],
+                  show: bool = False,
+                  wait_time: float = 0,
+                  no_save_vis: bool = False,
+                  img_out_dir: str = '') -> List[np.ndarray]:
+        """Objects beside their parts, per image; written to ``img_out_dir``."""
+        drawn = []
+        for path, pred in zip(inputs, preds):
+            self.visualizer.add_datasample(
+                osp.basename(path),
+                mmcv.imread(path, channel_order='rgb'),
+                pred,
+                show=show,
+                wait_time=wait_time,
+                pred_score_thr=0.0)
+            drawn.append(self.visualizer.get_image())
+            if img_out_dir and not no_save_vis:
+                write_png(drawn[-1], osp.join(img_out_dir, image_stem(path) + '.png'))
+        return drawn
+
+    def postprocess(self,
+                    preds: List[DetDataSample],
+                    visualization: List[np.ndarray],
+                    return_datasamples: bool = False,
+                    no_save_pred: bool = False,
+                    pred_out_dir: str = '') -> dict:
+        """``predictions`` (data samples, or per image ``{'image', 'objects':
+        [{'object_id', 'class', 'parts': [{'part_id', 'score', 'segmentation'}]}]}``)
+        and ``visualization``; each image's record goes to ``pred_out_dir``."""
+        records = [self.pred_to_record(pred) for pred in preds]
+        if pred_out_dir and not no_save_pred:
+            for record in records:
+                atomic_write_json(record,
+                                  osp.join(pred_out_dir, image_stem(record['image']) + '.json'))
+        return dict(
+            predictions=preds if return_datasamples else records, visualization=visualization)
+
+    def pred_to_record(self, pred: DetDataSample) -> dict:
+        parts = pred.pred_instances
+        objects = [
+            dict(object_id=int(obj), parts=[], **{'class': self.object_classes[int(label)]})
+            for obj, label in zip(pred.object_ids, pred.gt_instances.labels.tolist())
+        ]
+        by_id = {o['object_id']: o for o in objects}
         for mask, score, part_id, obj in zip(parts.masks.cpu().numpy(), parts.scores.tolist(),
                                              parts.part_ids.tolist(), parts.object_ids.tolist()):
-            by_object[int(obj)].append((int(part_id), float(score), mask.astype(bool)))
-        if out_dir is not None:
-            rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
-            canvas = draw_part_overlay(rgb, [(m, by_object[i]) for i, (_, m) in enumerate(found)])
-            write_png(canvas, osp.join(out_dir, osp.splitext(osp.basename(path))[0] + '_parts.png'))
-        return dict(
-            image=path,
-            objects=[
-                dict(
-                    object_id=i,
-                    **{'class': name},
-                    parts=[
-                        dict(part_id=k, score=s, segmentation=encode_mask(m))
-                        for k, s, m in by_object[i]
-                    ]) for i, (name, _) in enumerate(found)
-            ])
+            by_id[int(obj)]['parts'].append(
+                dict(part_id=int(part_id), score=float(score), segmentation=encode_mask(mask)))
+        return dict(image=pred.img_path, objects=objects)
+
+    def __call__(self,
+                 inputs: Union[str, Sequence[str]],
+                 objects: ObjectsInput = None,
+                 batch_size: int = 1,
+                 out_dir: str = '',
+                 show: bool = False,
+                 wait_time: float = 0,
+                 no_save_vis: bool = False,
+                 no_save_pred: bool = False,
+                 return_datasamples: bool = False) -> dict:
+        """Parts of the objects of ``inputs`` (image paths or a folder).
+
+        Args:
+            objects: an objects file (path or :class:`ObjectsFile`), or
+                ``{image path: [(class name, [H, W] mask)]}``; None to detect
+                them with the ``det_model``.
+            out_dir: with it, ``out_dir/preds/<image>.json`` and
+                ``out_dir/vis/<image>.png``.
+        """
+        return super().__call__(
+            inputs,
+            return_datasamples=return_datasamples,
+            batch_size=batch_size,
+            objects=objects,
+            show=show,
+            wait_time=wait_time,
+            no_save_vis=no_save_vis,
+            img_out_dir=osp.join(out_dir, 'vis') if out_dir else '',
+            no_save_pred=no_save_pred,
+            pred_out_dir=osp.join(out_dir, 'preds') if out_dir else '')
+
+
+def image_stem(path: str) -> str:
+    return osp.splitext(osp.basename(path))[0]

@@ -26,6 +26,8 @@ class PseudoPartsDataset(BaseDetDataset):
     object classes are numbered by id, part ``k`` of class ``c`` is label
     ``c * K + k`` (its category's ``part_id``), a record's instances are its
     own object's parts only, and ``object_label`` gives the object's class.
+    The metainfo's ``object_classes`` names the object classes in label
+    order; checkpoints keep it in ``dataset_meta`` for :class:`PartInferencer`.
 
     Args:
         ann_file: the parts file (stage 1's ``pseudo_parts.json`` or stage
@@ -49,6 +51,8 @@ class PseudoPartsDataset(BaseDetDataset):
         parts = PartsFile.load(self.ann_file, objects)
         labels = self.part_labels(parts)
         object_label = {c: i for i, c in enumerate(sorted(objects.categories))}
+        self._metainfo['object_classes'] = tuple(
+            objects.categories[c]['name'] for c in sorted(objects.categories))
         data_list, skipped = [], 0
         for img_id, image in sorted(objects.images.items()):
             object_ids = objects.objects_by_image[img_id]

@@ -56,18 +56,18 @@ def load_predictions(path: str, objects: ObjectsFile) -> PredictionsByObject:
     return dict(grouped)
 
 
-def instances_to_predictions(pred_parts) -> PredictionsByObject:
-    """Group a model's ``pred_parts`` by object.
+def instances_to_predictions(pred_instances) -> PredictionsByObject:
+    """Group a model's ``pred_instances`` by object.
 
-    ``pred_parts`` is an InstanceData, or the dict MMEngine's evaluator makes
+    ``pred_instances`` is an InstanceData, or the dict MMEngine's evaluator makes
     of one, with ``masks [P, H, W]``, ``scores``, ``part_ids`` and ``object_ids``.
     """
     grouped: PredictionsByObject = defaultdict(list)
-    masks = pred_parts.get('masks').cpu().numpy().astype(bool)
+    masks = pred_instances.get('masks').cpu().numpy().astype(bool)
     for mask, score, part_id, obj_id in zip(masks,
-                                            pred_parts.get('scores').tolist(),
-                                            pred_parts.get('part_ids').tolist(),
-                                            pred_parts.get('object_ids').tolist()):
+                                            pred_instances.get('scores').tolist(),
+                                            pred_instances.get('part_ids').tolist(),
+                                            pred_instances.get('object_ids').tolist()):
         grouped[int(obj_id)].append((int(part_id), float(score), mask))
     return dict(grouped)
 

@@ -1,5 +1,6 @@
 from .backbones import EfficientNetLite0
 from .baselines import AxisBandsBaseline, ColorKMeansBaseline, PartBaseline
+from .decode_heads import PartSegformerHead
 from .dense_heads import PartDistillationHead, PartProposalHead
 from .detectors import PartDistillationDetector, PartProposalDetector
 from .utils import freeze_modules
@@ -7,5 +8,5 @@ from .utils import freeze_modules
 __all__ = [
     'AxisBandsBaseline', 'ColorKMeansBaseline', 'EfficientNetLite0', 'PartBaseline',
     'PartDistillationDetector', 'PartDistillationHead', 'PartProposalDetector', 'PartProposalHead',
-    'freeze_modules'
+    'PartSegformerHead', 'freeze_modules'
 ]

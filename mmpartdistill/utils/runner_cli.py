@@ -46,3 +46,15 @@ def add_prediction_dump(cfg: Config, out_file: str) -> None:
             out_file=out_file,
             objects_file=osp.join(dataset.get('data_root') or '', dataset.ann_file)))
     cfg.test_evaluator = evaluators
+
+
+def trigger_visualization_hook(cfg: Config, show: bool, show_dir: Optional[str],
+                               wait_time: float) -> None:
+    """Make the config's ``DetVisualizationHook`` draw the test predictions."""
+    hook = cfg.get('default_hooks', {}).get('visualization')
+    if hook is None:
+        raise ValueError('--show/--show-dir need a visualization hook in the config\'s '
+                         "default_hooks (dict(type='DetVisualizationHook'))")
+    hook.update(draw=True, show=show, wait_time=wait_time)
+    if show_dir:
+        hook.test_out_dir = show_dir

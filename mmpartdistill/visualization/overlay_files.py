@@ -1,19 +1,48 @@
 """Overlay PNGs of a split's part predictions, one per image."""
 import os.path as osp
+from typing import List
 
 import cv2
+import mmcv
 import numpy as np
+import torch
+from mmdet.structures import DetDataSample
+from mmdet.structures.mask import mask2bbox
+from mmengine.structures import InstanceData
 
 from ..datasets.objects_file import ObjectsFile
 from ..evaluation.part_predictions import PredictionsByObject
 from ..utils import atomic_writer
-from .part_overlay import draw_part_overlay
+from .part_local_visualizer import PartLocalVisualizer
 from .proposal_panels import draw_proposal_panels
 
 
 def write_png(rgb: np.ndarray, path: str) -> None:
     with atomic_writer(path, 'wb') as f:
         f.write(cv2.imencode('.png', cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))[1].tobytes())
+
+
+def objects_and_parts(objects: ObjectsFile, object_ids: List[int], labels: dict,
+                      predictions: PredictionsByObject) -> DetDataSample:
+    """A data sample with the objects as ``gt_instances`` and their parts as
+    ``pred_instances`` (``labels`` maps category ids to class indices)."""
+    masks = torch.from_numpy(np.stack([objects.mask(o) for o in object_ids]).astype(bool))
+    object_labels = [labels[objects.objects[o]['category_id']] for o in object_ids]
+    sample = DetDataSample()
+    sample.gt_instances = InstanceData(
+        masks=masks, labels=torch.tensor(object_labels), bboxes=mask2bbox(masks))
+    parts = [(o, lb, *part) for o, lb in zip(object_ids, object_labels)
+             for part in predictions.get(o, [])]
+    h, w = masks.shape[1:]
+    sample.pred_instances = InstanceData(
+        masks=torch.from_numpy(np.stack([p[4] for p in parts]).astype(bool)) if parts else
+        torch.zeros((0, h, w), dtype=torch.bool),
+        scores=torch.tensor([p[3] for p in parts], dtype=torch.float),
+        part_ids=torch.tensor([p[2] for p in parts], dtype=torch.long),
+        object_ids=torch.tensor([p[0] for p in parts], dtype=torch.long),
+        object_labels=torch.tensor([p[1] for p in parts], dtype=torch.long))
+    sample.pred_instances.labels = sample.pred_instances.object_labels
+    return sample
 
 
 def write_part_overlays(objects: ObjectsFile,
@@ -23,26 +52,34 @@ def write_part_overlays(objects: ObjectsFile,
                         max_images: int = 12,
                         proposals: int = 0) -> int:
     """Write ``<image name>_parts.png`` for the first ``max_images`` images with
-    objects: parts coloured by part id (or, with ``proposals=N``, each
-    object's top-N proposals in panels). Returns the number written."""
+    objects: the objects beside their parts, drawn by :class:`PartLocalVisualizer`
+    (or, with ``proposals=N``, each object's top-N proposals in panels).
+    Returns the number written."""
+    cats = sorted(objects.categories.values(), key=lambda c: c['id'])
+    labels = {c['id']: i for i, c in enumerate(cats)}
+    visualizer = PartLocalVisualizer(name=f'part_overlays_{out_dir}')
+    visualizer.dataset_meta = dict(classes=tuple(c['name'] for c in cats))
     drawn = 0
     for img_id, object_ids in sorted(objects.objects_by_image.items()):
         if not object_ids or drawn >= max_images:
             continue
         image_info = objects.images[img_id]
         path = osp.join(img_dir, image_info['file_name'])
-        bgr = cv2.imread(path)
-        if bgr is None:
-            raise FileNotFoundError(f'{path}: cannot read image {img_id}')
-        rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+        if not osp.isfile(path):
+            raise FileNotFoundError(f'{path}: image {img_id} not found')
+        rgb = mmcv.imread(path, channel_order='rgb')
         if proposals:
             canvas = np.concatenate([
                 draw_proposal_panels(rgb, objects.mask(o), predictions.get(o, []), proposals)
                 for o in object_ids
             ])
         else:
-            canvas = draw_part_overlay(rgb, [(objects.mask(o), predictions.get(o, []))
-                                             for o in object_ids])
+            visualizer.add_datasample(
+                image_info['file_name'],
+                rgb,
+                objects_and_parts(objects, object_ids, labels, predictions),
+                pred_score_thr=0.0)
+            canvas = visualizer.get_image()
         write_png(canvas, osp.join(out_dir,
                                    osp.splitext(image_info['file_name'])[0] + '_parts.png'))
         drawn += 1

@@ -4,6 +4,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import mmcv
 import numpy as np
 import pytest
 import torch
@@ -23,10 +24,15 @@ def weights(tmp_path_factory):
     """Untrained weights of the part model and of the stage-0 instance model."""
     out = tmp_path_factory.mktemp('weights')
     torch.manual_seed(0)
-    meta = dict(dataset_meta=dict(classes=tuple(c.name for c in OBJECT_CLASSES)))
+    names = tuple(c.name for c in OBJECT_CLASSES)
+    metas = dict(
+        parts=dict(classes=tuple(f'{n} part{k}' for n in names for k in range(4)),
+                   object_classes=names),
+        det=dict(classes=names))
     for name, config in (('parts', CONFIG), ('det', DETECTOR)):
         model = MODELS.build(Config.fromfile(str(config)).model)
-        torch.save(dict(state_dict=model.state_dict(), meta=meta), out / f'{name}.pth')
+        torch.save(dict(state_dict=model.state_dict(), meta=dict(dataset_meta=metas[name])),
+                   out / f'{name}.pth')
     return out
 
 
@@ -34,13 +40,15 @@ def test_parts_of_objects_from_a_file(synthetic_root, weights, tmp_path):
     objects = ObjectsFile.load(str(synthetic_root / 'annotations/objects_val.json'))
     image_ids = sorted(i for i, objs in objects.objects_by_image.items() if objs)[:2]
     images = [str(synthetic_root / 'images' / objects.images[i]['file_name']) for i in image_ids]
-    inferencer = PartInferencer(str(CONFIG), str(weights / 'parts.pth'))
+    inferencer = PartInferencer(str(CONFIG), str(weights / 'parts.pth'), 'cpu')
     results = inferencer(images, str(synthetic_root / 'annotations/objects_val.json'),
-                         str(tmp_path))
-    assert json.loads((tmp_path / 'parts.json').read_text()) == results
+                         batch_size=2, out_dir=str(tmp_path))['predictions']
     for image_id, result in zip(image_ids, results):
         info = objects.images[image_id]
-        assert (tmp_path / (Path(info['file_name']).stem + '_parts.png')).exists()
+        stem = Path(info['file_name']).stem
+        assert json.loads((tmp_path / 'preds' / f'{stem}.json').read_text()) == result
+        vis = mmcv.imread(str(tmp_path / 'vis' / f'{stem}.png'))
+        assert vis.shape == (info['height'], 2 * info['width'], 3), 'objects beside their parts'
         object_ids = objects.objects_by_image[image_id]
         assert len(result['objects']) == len(object_ids)
         for obj, obj_id in zip(result['objects'], object_ids):
@@ -53,8 +61,47 @@ def test_parts_of_objects_from_a_file(synthetic_root, weights, tmp_path):
             assert (covered == mask).all()
 
 
+def test_batches_give_what_single_images_give(synthetic_root, weights):
+    objects = str(synthetic_root / 'annotations/objects_val.json')
+    images = [
+        str(synthetic_root / 'images' / im['file_name'])
+        for im in ObjectsFile.load(objects).images.values()
+    ][:3]
+    inferencer = PartInferencer(str(CONFIG), str(weights / 'parts.pth'), 'cpu')
+    one = inferencer(images, objects)['predictions']
+    assert len(one) == 3 and any(o['parts'] for r in one for o in r['objects'])
+    assert inferencer(images, objects, batch_size=3)['predictions'] == one
+
+
+def test_classes_from_the_checkpoint_and_paper_config(weights, tmp_path):
+    swin = CONFIG.parent / 'partdistill_mask2former_swin-l-p4-w12-384-in21k_8xb4-90k_in1k.py'
+    cfg = Config.fromfile(str(swin))
+    assert 'object_classes' not in cfg and cfg.test_dataloader is None
+    cfg.model.backbone = dict(type='ResNet', depth=18, out_indices=(0, 1, 2, 3), init_cfg=None)
+    cfg.model.panoptic_head.update(in_channels=[64, 128, 256, 512], num_object_classes=3)
+    cfg.model.crop_sizes = ((64, 64), )
+    cfg.model.panoptic_fusion_head.num_things_classes = 3 * 8
+    cfg.model.panoptic_head.loss_cls.class_weight = [1.0] * 24 + [0.1]
+    cfg.dump(str(tmp_path / 'swin.py'))
+    model = MODELS.build(cfg.model)
+    meta = dict(dataset_meta=dict(object_classes=('n01440764', 'n01443537', 'n01484850')))
+    torch.save(dict(state_dict=model.state_dict(), meta=meta), tmp_path / 'w.pth')
+    inferencer = PartInferencer(str(tmp_path / 'swin.py'), str(tmp_path / 'w.pth'), 'cpu')
+    assert inferencer.object_classes == list(meta['dataset_meta']['object_classes'])
+    image = str(tmp_path / 'image.png')
+    mmcv.imwrite(np.full((48, 64, 3), 128, np.uint8), image)
+    mask = np.zeros((48, 64), bool)
+    mask[10:40, 8:50] = True
+    (record, ) = inferencer(image, {image: [('n01443537', mask)]})['predictions']
+    assert record['objects'][0]['class'] == 'n01443537' and record['objects'][0]['parts']
+    torch.save(dict(state_dict=model.state_dict(), meta=dict(dataset_meta=dict(
+        object_classes=('a', 'b')))), tmp_path / 'two.pth')
+    with pytest.raises(ValueError, match='3 object classes but'):
+        PartInferencer(str(tmp_path / 'swin.py'), str(tmp_path / 'two.pth'), 'cpu')
+
+
 def test_unknown_class_and_missing_objects_are_errors(synthetic_root, weights):
-    inferencer = PartInferencer(str(CONFIG), str(weights / 'parts.pth'))
+    inferencer = PartInferencer(str(CONFIG), str(weights / 'parts.pth'), 'cpu')
     image = str(next((synthetic_root / 'images').glob('*.png')))
     with pytest.raises(ValueError, match='zebra'):
         inferencer(image, {image: [('zebra', np.ones((96, 96), bool))]})
@@ -73,7 +120,7 @@ def test_infer_tool_with_a_detector(synthetic_root, weights, tmp_path):
                             text=True,
                             capture_output=True)
     assert result.returncode == 0, result.stderr[-3000:]
-    (record, ) = json.loads((tmp_path / 'parts.json').read_text())
+    record = json.loads((tmp_path / 'preds' / (Path(image).stem + '.json')).read_text())
     assert record['objects'], 'an untrained detector at threshold 0 still finds objects'
     assert all(obj['parts'] for obj in record['objects'])
-    assert (tmp_path / (Path(image).stem + '_parts.png')).exists()
+    assert (tmp_path / 'vis' / (Path(image).stem + '.png')).exists()

@@ -6,7 +6,7 @@ from mmpartdistill.evaluation import PartMIoUMetric, PartProposalRecall
 
 
 def ground_truth_as_predictions(metric, drop_class=None):
-    """Data samples whose pred_parts are the ground-truth parts themselves."""
+    """Data samples whose pred_instances are the ground-truth parts themselves."""
     parts = metric.parts
     samples = []
     for img_id, object_ids in parts.objects.objects_by_image.items():
@@ -24,7 +24,7 @@ def ground_truth_as_predictions(metric, drop_class=None):
             scores=torch.ones(len(masks)),
             part_ids=torch.tensor(part_ids, dtype=torch.long),
             object_ids=torch.tensor(obj_ids, dtype=torch.long))
-        samples.append(dict(img_id=img_id, pred_parts=pred.to_dict()))
+        samples.append(dict(img_id=img_id, pred_instances=pred.to_dict()))
     return samples
 
 

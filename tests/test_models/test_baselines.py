@@ -48,7 +48,7 @@ def test_colour_kmeans_separates_colours_and_names_objects():
     masks[0, :, :] = 1
     masks[1, :2, :2] = 1
     model = ColorKMeansBaseline(num_parts=2)
-    out = model(image[None], [sample_with(masks, [41, 42])])[0].pred_parts
+    out = model(image[None], [sample_with(masks, [41, 42])])[0].pred_instances
     assert set(out.object_ids.tolist()) == {41, 42}
     first = out.masks[out.object_ids == 41]
     assert len(first) == 2
@@ -59,7 +59,7 @@ def test_parts_cover_object_and_stay_inside():
     masks = np.zeros((1, 16, 16), np.uint8)
     masks[0, 3:13, 2:15] = 1
     model = AxisBandsBaseline(num_parts=3)
-    out = model(torch.rand(1, 3, 16, 16) * 255, [sample_with(masks, [5])])[0].pred_parts
+    out = model(torch.rand(1, 3, 16, 16) * 255, [sample_with(masks, [5])])[0].pred_instances
     union = out.masks.any(0).numpy()
     assert (union == masks[0].astype(bool)).all()
     assert out.masks.sum(0).max() == 1

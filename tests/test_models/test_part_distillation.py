@@ -51,7 +51,7 @@ def test_loss_uses_only_the_object_classes_parts():
     used = {lb * K + k for lb in (1, 3) for k in range(K)} | {N * K}
     for row in range(N * K + 1):
         assert (grad[row].abs().sum() > 0) == (row in used), f'class {row}'
-    assert model.panoptic_head.log_mask_scale.grad is not None
+    assert model.panoptic_head.mask_embed[-1].log_scale.grad is not None
 
 
 def test_sample_without_object_label_is_an_error():
@@ -68,7 +68,7 @@ def test_predict_gives_each_object_pixel_one_part_of_its_class():
     with torch.no_grad():
         results = model(**data, mode='predict')
     for result in results:
-        parts = result.pred_parts
+        parts = result.pred_instances
         objects = result.gt_instances.masks.to_tensor(torch.bool, 'cpu')
         for m, obj_id in enumerate(result.object_ids):
             mine = parts.object_ids == obj_id
@@ -76,7 +76,8 @@ def test_predict_gives_each_object_pixel_one_part_of_its_class():
             assert (masks.sum(0) == objects[m].long()).all(), 'parts tile the object'
             assert len(set(parts.part_ids[mine].tolist())) == int(mine.sum())
             assert ((parts.part_ids[mine] >= 0) & (parts.part_ids[mine] < K)).all()
-            assert (parts.labels[mine] == result.gt_instances.labels[m]).all()
+            assert (parts.object_labels[mine] == result.gt_instances.labels[m]).all()
+            assert (parts.labels[mine] == result.gt_instances.labels[m] * K + parts.part_ids[mine]).all()
             assert ((parts.scores[mine] > 0) & (parts.scores[mine] <= 1)).all()
 
 

@@ -99,18 +99,20 @@ def test_loss_and_object_aware_predict(backbone):
         results = model(**data, mode='predict')
     channels = model.panoptic_head.query_feat.weight.shape[1]
     for result in results:
-        parts = result.pred_parts
+        parts = result.pred_instances
         objects = result.gt_instances.masks.to_tensor(torch.bool, 'cpu')
         assert len(parts) > 0
         assert parts.query_feats.shape == (len(parts), channels)
         torch.testing.assert_close(parts.query_feats.norm(dim=1), torch.ones(len(parts)))
         assert parts.masks.shape[1:] == objects.shape[1:]
+        assert parts.bboxes.shape == (len(parts), 4)
         assert set(parts.object_ids.tolist()) <= set(result.object_ids)
         for m, obj_id in enumerate(result.object_ids):
             mine = parts.object_ids == obj_id
             assert int(mine.sum()) <= 7
             assert not (parts.masks[mine] & ~objects[m]).any(), 'proposals stay in their object'
-            assert (parts.labels[mine] == result.gt_instances.labels[m]).all()
+            assert (parts.object_labels[mine] == result.gt_instances.labels[m]).all()
+            assert (parts.labels[mine] == 0).all()
             assert (parts.scores[mine].diff() <= 0).all() and (parts.scores >= 0).all()
 
 

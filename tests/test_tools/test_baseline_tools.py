@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import mmcv
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,9 +30,12 @@ def test_test_tool_metrics_match_file_evaluation(workspace, name):
     preds = work / 'val_parts.json'
     run([
         ROOT / 'tools/test.py', ROOT / f'configs/partdistill/{name}.py', '--work-dir', work,
-        '--out', preds
+        '--out', preds, '--show-dir', 'vis'
     ], workspace)
     metrics = json.loads((work / 'metrics.json').read_text())
+    drawn = list(work.glob('*/vis/*.png'))
+    assert len(drawn) == 8, 'PartLocalVisualizer draws every val image (--show-dir)'
+    assert mmcv.imread(str(drawn[0])).shape == (96, 2 * 96, 3), 'objects beside their parts'
     for key in ('part/majority/C-mIoU', 'part/hungarian/C-mIoU', 'part/majority/A-mIoU',
                 'proposal/AR@100'):
         assert 0 < metrics[key] < 100, key

@@ -119,7 +119,7 @@ class PartRanker:
     @staticmethod
     def add_sample(sample, dataset, shard: Dict[str, list]) -> None:
         object_masks = add_image_and_objects(sample, dataset, shard)
-        for record in object_proposals(sample.pred_parts, object_masks):
+        for record in object_proposals(sample.pred_instances, object_masks):
             shard['proposals'].append(dict(record, image_id=sample.img_id))
 
     @staticmethod

@@ -14,26 +14,26 @@ def proposal_shard_path(out_dir: str, index: int) -> str:
     return osp.join(out_dir, f'shard_{index:06d}.pt')
 
 
-def object_proposals(pred_parts, object_masks: Dict[int, np.ndarray]) -> List[dict]:
+def object_proposals(pred_instances, object_masks: Dict[int, np.ndarray]) -> List[dict]:
     """One record per object: its bbox crop, object mask, proposal masks (packed
-    bits), scores and query features, from a detector's ``pred_parts``."""
+    bits), scores and query features, from a detector's ``pred_instances``."""
     records = []
-    obj_ids = pred_parts.object_ids.cpu()
+    obj_ids = pred_instances.object_ids.cpu()
     for obj_id, obj_mask in object_masks.items():
         ys, xs = np.nonzero(obj_mask)
         if len(ys) == 0:
             continue
         x1, y1, x2, y2 = xs.min(), ys.min(), xs.max() + 1, ys.max() + 1
         mine = torch.nonzero(obj_ids == obj_id).flatten()
-        masks = pred_parts.masks[mine][:, y1:y2, x1:x2].cpu().numpy().astype(bool)
+        masks = pred_instances.masks[mine][:, y1:y2, x1:x2].cpu().numpy().astype(bool)
         records.append(
             dict(
                 object_id=int(obj_id),
                 box=(int(x1), int(y1), int(x2), int(y2)),
                 object_mask=np.packbits(obj_mask[y1:y2, x1:x2]),
                 masks=np.packbits(masks.reshape(len(mine), (y2 - y1) * (x2 - x1)), axis=1),
-                scores=pred_parts.scores[mine].float().cpu().numpy(),
-                feats=pred_parts.query_feats[mine].float().cpu().numpy().astype(np.float16)))
+                scores=pred_instances.scores[mine].float().cpu().numpy(),
+                feats=pred_instances.query_feats[mine].float().cpu().numpy().astype(np.float16)))
     return records
 
 

@@ -14,7 +14,7 @@ from ..sharded_inference import add_predictions, sharded_inference
 def add_predicted_parts(shard: Dict[str, list], sample, dataset, min_score: float) -> None:
     """The sample's image, objects and predicted parts (score above ``min_score``)."""
     add_image_and_objects(sample, dataset, shard)
-    parts = sample.pred_parts
+    parts = sample.pred_instances
     for mask, score, part_id, obj_id in zip(parts.masks.cpu().numpy(), parts.scores.tolist(),
                                             parts.part_ids.tolist(), parts.object_ids.tolist()):
         if score > min_score and mask.any():

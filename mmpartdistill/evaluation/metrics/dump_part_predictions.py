@@ -1,4 +1,4 @@
-"""DumpPartPredictions: writes ``pred_parts`` in the part prediction format."""
+"""DumpPartPredictions: writes ``pred_instances`` in the part prediction format."""
 from typing import Optional, Sequence
 
 from mmdet.registry import METRICS
@@ -38,7 +38,7 @@ class DumpPartPredictions(BaseMetric):
             # one result per sample: MMEngine cuts results to the dataset's length
             self.results.append(
                 predictions_to_records(
-                    instances_to_predictions(sample['pred_parts']), self._objects))
+                    instances_to_predictions(sample['pred_instances']), self._objects))
 
     def compute_metrics(self, results: list) -> dict:
         records = [r for per_image in results for r in per_image]

@@ -1,4 +1,4 @@
-"""Shared data flow of the metrics that score ``pred_parts`` against ground-truth parts."""
+"""Shared data flow of the metrics that score ``pred_instances`` against ground-truth parts."""
 from typing import List, Optional, Sequence
 
 from mmengine.evaluator import BaseMetric
@@ -43,7 +43,7 @@ class GroundTruthPartsMetric(BaseMetric):
             object_ids = self.parts.objects.objects_by_image[sample['img_id']]
             # one result per sample: MMEngine cuts results to the dataset's length
             self.results.append(
-                self.score_objects(object_ids, instances_to_predictions(sample['pred_parts'])))
+                self.score_objects(object_ids, instances_to_predictions(sample['pred_instances'])))
 
     @staticmethod
     def flatten(results: List[list]) -> list:

@@ -17,7 +17,7 @@ class PartMIoUMetric(GroundTruthPartsMetric):
     """C-mIoU, A-mIoU, mACC and mIoPred of predicted parts, per cluster mapping.
 
     Reads the ground-truth parts itself (no training path touches them) and
-    scores each data sample's ``pred_parts`` against the objects of its image.
+    scores each data sample's ``pred_instances`` against the objects of its image.
 
     Args:
         objects_file: the split's objects file.

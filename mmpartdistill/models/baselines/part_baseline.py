@@ -3,6 +3,7 @@ from typing import List, Optional
 
 import torch
 from mmdet.structures import DetDataSample
+from mmdet.structures.mask import mask2bbox
 from mmengine.model import BaseModel
 from mmengine.structures import InstanceData
 
@@ -11,8 +12,10 @@ class PartBaseline(BaseModel):
     """Splits each ground-truth object mask into parts without learning.
 
     Subclasses implement :meth:`split_objects`; this class turns its label
-    maps into ``pred_parts`` (masks, scores, part_ids, object_ids, labels) of
-    the evaluated data samples. Images must reach the model at their original
+    maps into ``pred_instances`` of the evaluated data samples: ``masks``,
+    ``bboxes``, ``scores``, ``labels`` (``c * K + k`` for part k of an object
+    of class c, as PartDistillationDetector labels them), ``part_ids``,
+    ``object_ids`` and ``object_labels``. Images must reach the model at their original
     size (no Resize in the test pipeline), as the ruler scores full resolution.
 
     Args:
@@ -58,6 +61,8 @@ class PartBaseline(BaseModel):
         pred.part_ids = torch.tensor([k for _, k in parts], dtype=torch.long)
         pred.scores = torch.ones(len(parts))
         pred.object_ids = torch.tensor([sample.object_ids[m] for m, _ in parts], dtype=torch.long)
-        pred.labels = sample.gt_instances.labels[[m for m, _ in parts]]
-        sample.pred_parts = pred
+        pred.object_labels = sample.gt_instances.labels[[m for m, _ in parts]]
+        pred.labels = pred.object_labels * self.num_parts + pred.part_ids
+        pred.bboxes = mask2bbox(pred.masks)
+        sample.pred_instances = pred
         return sample

@@ -1,10 +1,5 @@
 """PartProposalHead: Mask2Former's head with one foreground class and query features."""
-from typing import Tuple
-
-import torch.nn.functional as F
 from mmdet.registry import MODELS
-from mmdet.structures import SampleList
-from torch import Tensor
 
 from .query_mask2former_head import QueryMask2FormerHead
 
@@ -31,12 +26,3 @@ class PartProposalHead(QueryMask2FormerHead):
                              f'and num_stuff_classes 0, got {num_things_classes} and '
                              f'{num_stuff_classes}')
         super().__init__(*args, num_things_classes=1, num_stuff_classes=0, **kwargs)
-
-    def predict(self, x: Tuple[Tensor],
-                batch_data_samples: SampleList) -> Tuple[Tensor, Tensor, Tensor]:
-        """Foreground probabilities ``[B, Q]``, mask logits ``[B, Q, H, W]`` at the
-        padded input size, and query features ``[B, Q, C]``."""
-        cls_preds, mask_preds, query_feats = self.forward_with_queries(x, batch_data_samples)
-        size = batch_data_samples[0].metainfo['batch_input_shape']
-        masks = F.interpolate(mask_preds[-1], size=size, mode='bilinear', align_corners=False)
-        return cls_preds[-1].softmax(-1)[..., 0], masks, query_feats

@@ -1,7 +1,6 @@
-"""QueryMask2FormerHead: Mask2Former's head that also returns its query features."""
-from typing import List, Tuple
+"""QueryMask2FormerHead: Mask2Former's head that also keeps its query features."""
+from typing import List, Optional, Tuple
 
-import torch
 import torch.nn.functional as F
 from mmdet.models.dense_heads import Mask2FormerHead
 from mmdet.structures import SampleList
@@ -10,58 +9,39 @@ from torch import Tensor
 
 
 class QueryMask2FormerHead(Mask2FormerHead):
-    """Mask2Former's head with each query's feature (the decoder-normalised
-    query embedding, L2 normalised) beside its class and mask predictions.
+    """Mask2Former's head that keeps each query's feature (the
+    decoder-normalised query embedding, L2 normalised) of its last forward.
+
+    ``forward``, ``loss`` and ``predict`` are Mask2Former's, so the head
+    works in a stock :class:`Mask2Former`; :meth:`predict_with_queries`
+    adds the query features of the same pass, which the part detectors read.
 
     Loading a checkpoint of another class count (a COCO instance model, a
     class-agnostic proposal model) re-initialises the classifier and logs
     it; a checkpoint with another number of queries is an error.
     """
 
+    query_feats: Optional[Tensor] = None
+
+    def _forward_head(self, decoder_out: Tensor, mask_feature: Tensor,
+                      attn_mask_target_size: Tuple[int, int]) -> Tuple[Tensor, Tensor, Tensor]:
+        # called after every decoder layer: the last call leaves the last layer's queries
+        self.query_feats = F.normalize(self.transformer_decoder.post_norm(decoder_out), dim=-1)
+        return super()._forward_head(decoder_out, mask_feature, attn_mask_target_size)
+
     def forward_with_queries(self, x: List[Tensor],
                              batch_data_samples: SampleList) -> Tuple[list, list, Tensor]:
-        """Mask2Former's forward, also returning the last layer's query features.
+        """``forward``'s per-layer class and mask logits, then the last
+        layer's query features ``[B, Q, C]`` (unit norm)."""
+        cls_preds, mask_preds = self(x, batch_data_samples)
+        return cls_preds, mask_preds, self.query_feats
 
-        Returns:
-            per-layer class logits ``[B, Q, 2]``, per-layer mask logits
-            ``[B, Q, h, w]`` and query features ``[B, Q, C]`` (unit norm).
-        """
-        batch_size = x[0].shape[0]
-        mask_features, memories = self.pixel_decoder(x)
-        inputs, positions = [], []
-        for level, memory in enumerate(memories):
-            tokens = self.decoder_input_projs[level](memory).flatten(2).permute(0, 2, 1)
-            inputs.append(tokens + self.level_embed.weight[level].view(1, 1, -1))
-            padding = memory.new_zeros((batch_size, ) + memory.shape[-2:], dtype=torch.bool)
-            positions.append(self.decoder_positional_encoding(padding).flatten(2).permute(0, 2, 1))
-        query = self.query_feat.weight.unsqueeze(0).repeat(batch_size, 1, 1)
-        query_pos = self.query_embed.weight.unsqueeze(0).repeat(batch_size, 1, 1)
-        cls_pred, mask_pred, attn_mask = self._forward_head(query, mask_features,
-                                                            memories[0].shape[-2:])
-        cls_preds, mask_preds = [cls_pred], [mask_pred]
-        for i, layer in enumerate(self.transformer_decoder.layers):
-            level = i % self.num_transformer_feat_level
-            # a query whose attention mask is all background attends everywhere
-            attn_mask = attn_mask & (attn_mask.sum(-1) != attn_mask.shape[-1]).unsqueeze(-1)
-            query = layer(
-                query=query,
-                key=inputs[level],
-                value=inputs[level],
-                query_pos=query_pos,
-                key_pos=positions[level],
-                cross_attn_mask=attn_mask,
-                query_key_padding_mask=None,
-                key_padding_mask=None)
-            next_size = memories[(i + 1) % self.num_transformer_feat_level].shape[-2:]
-            cls_pred, mask_pred, attn_mask = self._forward_head(query, mask_features, next_size)
-            cls_preds.append(cls_pred)
-            mask_preds.append(mask_pred)
-        query_feats = F.normalize(self.transformer_decoder.post_norm(query), dim=-1)
-        return cls_preds, mask_preds, query_feats
-
-    def forward(self, x: List[Tensor], batch_data_samples: SampleList) -> Tuple[list, list]:
-        cls_preds, mask_preds, _ = self.forward_with_queries(x, batch_data_samples)
-        return cls_preds, mask_preds
+    def predict_with_queries(self, x: Tuple[Tensor],
+                             batch_data_samples: SampleList) -> Tuple[Tensor, Tensor, Tensor]:
+        """``predict``'s class logits ``[B, Q, C + 1]`` and mask logits
+        ``[B, Q, H, W]`` (padded input size), then query features ``[B, Q, C]``."""
+        cls_logits, mask_logits = self.predict(x, batch_data_samples)
+        return cls_logits, mask_logits, self.query_feats
 
     def _load_from_state_dict(self, state_dict: dict, prefix: str, *args, **kwargs) -> None:
         queries = state_dict.get(prefix + 'query_feat.weight')

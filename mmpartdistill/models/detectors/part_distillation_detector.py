@@ -4,12 +4,13 @@ from typing import List, Tuple
 import torch
 import torch.nn.functional as F
 from mmdet.registry import MODELS
-from mmdet.structures import DetDataSample
+from mmdet.structures import DetDataSample, SampleList
 from mmdet.structures.bbox import get_box_tensor
 from mmengine.structures import InstanceData
 from torch import Tensor
 
 from ...datasets.transforms import context_box
+from ..dense_heads import PartDistillationHead
 from .part_proposal_detector import PartProposalDetector
 
 
@@ -26,10 +27,22 @@ class PartDistillationDetector(PartProposalDetector):
     sizes are averaged and normalised over the K parts, and each object
     pixel takes its best part.
 
-    ``pred_parts`` holds one mask per part present: ``masks`` (image size),
-    ``scores`` (the part's mean share of its pixels), ``part_ids``
-    (the cluster index k), ``object_ids`` and ``labels`` (the object's class).
+    ``pred_instances`` holds one mask per part present: ``masks`` (image
+    size), ``bboxes``, ``scores`` (the part's mean share of its pixels) and
+    ``labels`` (the head's class ``c * K + k``, as a stock Mask2Former with
+    this head labels it), and ``part_ids`` (the cluster index k),
+    ``object_ids`` and ``object_labels`` (the object's class c).
     """
+
+    head_type = PartDistillationHead
+
+    def head_outputs(self, images: Tensor, samples: SampleList) -> Tuple[Tensor, Tensor, Tensor]:
+        """Per crop: probabilities of the object's K parts ``[B, Q, K]``, mask
+        logits ``[B, Q, H, W]`` and query features ``[B, Q, C]``."""
+        head = self.panoptic_head
+        cls_logits, mask_logits, feats = head.predict_with_queries(
+            self.extract_feat(images), samples)
+        return head.part_probabilities(cls_logits, samples), mask_logits, feats
 
     def object_output(self, sample: DetDataSample, m: int, object_mask: Tensor,
                       box: Tuple[int, int, int, int], size: Tuple[int, int], part_prob: Tensor,
@@ -58,12 +71,14 @@ class PartDistillationDetector(PartProposalDetector):
             mine = inside & (best == k)
             masks[j, y1:y2, x1:x2] = mine
             scores[j] = part_map[k][mine].mean()
+        object_label = int(sample.gt_instances.labels[m])
         return InstanceData(
             masks=masks,
             scores=scores,
             part_ids=present.long(),
             object_ids=torch.full_like(present, int(sample.object_ids[m])).long(),
-            labels=torch.full_like(present, int(sample.gt_instances.labels[m])).long())
+            object_labels=torch.full_like(present, object_label).long(),
+            labels=object_label * self.panoptic_head.num_parts + present.long())
 
     def empty(self, sample: DetDataSample) -> InstanceData:
         h, w = sample.img_shape
@@ -73,4 +88,5 @@ class PartDistillationDetector(PartProposalDetector):
             scores=torch.zeros(0),
             part_ids=none,
             object_ids=none.clone(),
+            object_labels=none.clone(),
             labels=none.clone())

@@ -7,11 +7,14 @@ from mmdet.models.detectors import Mask2Former
 from mmdet.registry import MODELS
 from mmdet.structures import DetDataSample, SampleList
 from mmdet.structures.bbox import get_box_tensor
+from mmdet.structures.mask import mask2bbox
 from mmengine.structures import InstanceData
 from torch import Tensor
 
 from ...datasets.transforms import context_box
+from ..dense_heads.query_mask2former_head import QueryMask2FormerHead
 from ..utils import freeze_modules
+from .object_inputs import check_objects
 
 
 @MODELS.register_module()
@@ -28,9 +31,14 @@ class PartProposalDetector(Mask2Former):
     object. Several crop sizes give several magnifications of the object;
     their proposals are pooled, and repeats are ranked down (soft-NMS).
 
-    ``pred_parts`` holds per proposal: ``masks`` (image size), ``scores``,
-    ``query_feats`` (unit-norm query features), ``part_ids`` (the query
-    index), ``object_ids`` and ``labels`` (the object's class).
+    ``pred_instances`` holds per proposal what MMDetection's metrics and
+    visualizer read, ``masks`` (image size), ``bboxes``, ``scores`` and
+    ``labels`` (0, the head's one foreground class), and ``query_feats``
+    (unit-norm query features), ``part_ids`` (the query index),
+    ``object_ids`` and ``object_labels`` (the object's class).
+
+    The objects are inputs: a data sample without them is an error that
+    says what to add to the test pipeline.
 
     Args:
         crop_sizes: the ``(h, w)`` sizes each object crop is resized to fit.
@@ -45,6 +53,8 @@ class PartProposalDetector(Mask2Former):
             ``backbone`` and ``panoptic_head.pixel_decoder.encoder``).
         **kwargs: :class:`Mask2Former`'s arguments.
     """
+
+    head_type: type = QueryMask2FormerHead
 
     def __init__(self,
                  *,
@@ -62,6 +72,9 @@ class PartProposalDetector(Mask2Former):
         self.crop_sizes = [tuple(size) for size in crop_sizes]
         self.context, self.max_per_object, self.mask_thr = context, max_per_object, mask_thr
         self.dedup_iou, self.crop_batch = dedup_iou, crop_batch
+        if not isinstance(self.panoptic_head, self.head_type):
+            raise TypeError(f'{type(self).__name__} needs a {self.head_type.__name__}, got '
+                            f'{type(self.panoptic_head).__name__}')
         self.frozen = freeze_modules(self, frozen_modules)
         self.train(self.training)
 
@@ -75,6 +88,7 @@ class PartProposalDetector(Mask2Former):
                 batch_inputs: Tensor,
                 batch_data_samples: SampleList,
                 rescale: bool = True) -> SampleList:
+        check_objects(batch_data_samples, type(self).__name__)
         crops = [(i, m) for i, sample in enumerate(batch_data_samples)
                  for m in range(len(sample.gt_instances))]
         found: Dict[Tuple[int, int], list] = {crop: [] for crop in crops}
@@ -95,7 +109,7 @@ class PartProposalDetector(Mask2Former):
                             object_label=int(batch_data_samples[i].gt_instances.labels[m])))
                     for i, m in chunk
                 ]
-                outputs = self.panoptic_head.predict(self.extract_feat(images), samples)
+                outputs = self.head_outputs(images, samples)
                 for j, (i, m) in enumerate(chunk):
                     found[(i, m)].append(
                         self.object_output(batch_data_samples[i], m, object_masks[i][m], boxes[j],
@@ -105,9 +119,18 @@ class PartProposalDetector(Mask2Former):
                 self.combine(found[crop], sample, crop[1], object_masks[i][crop[1]])
                 for crop in crops if crop[0] == i
             ]
-            sample.pred_parts = self.to_image_size(
+            parts = self.to_image_size(
                 InstanceData.cat(mine) if mine else self.empty(sample), sample, rescale)
+            parts.bboxes = mask2bbox(parts.masks)
+            sample.pred_instances = parts
         return batch_data_samples
+
+    def head_outputs(self, images: Tensor, samples: SampleList) -> Tuple[Tensor, Tensor, Tensor]:
+        """Per crop: foreground probabilities ``[B, Q]``, mask logits
+        ``[B, Q, H, W]`` and query features ``[B, Q, C]``."""
+        cls_logits, mask_logits, feats = self.panoptic_head.predict_with_queries(
+            self.extract_feat(images), samples)
+        return cls_logits.softmax(-1)[..., 0], mask_logits, feats
 
     def combine(self, outputs: List[InstanceData], sample: DetDataSample, m: int,
                 object_mask: Tensor) -> InstanceData:
@@ -185,7 +208,8 @@ class PartProposalDetector(Mask2Former):
             query_feats=feats[keep],
             part_ids=keep,
             object_ids=torch.full_like(keep, int(sample.object_ids[m])),
-            labels=torch.full_like(keep, int(sample.gt_instances.labels[m])))
+            object_labels=torch.full_like(keep, int(sample.gt_instances.labels[m])),
+            labels=torch.zeros_like(keep))
 
     def empty(self, sample: DetDataSample) -> InstanceData:
         h, w = sample.img_shape
@@ -197,6 +221,7 @@ class PartProposalDetector(Mask2Former):
             query_feats=torch.zeros((0, channels)),
             part_ids=none,
             object_ids=none.clone(),
+            object_labels=none.clone(),
             labels=none.clone())
 
     @staticmethod

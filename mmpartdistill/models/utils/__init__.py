@@ -1,3 +1,4 @@
 from .freeze import freeze_modules
+from .scaled_l2_norm import ScaledL2Norm
 
-__all__ = ['freeze_modules']
+__all__ = ['ScaledL2Norm', 'freeze_modules']

@@ -1,0 +1,3 @@
+from .part_segformer_head import PartSegformerHead
+
+__all__ = ['PartSegformerHead']
