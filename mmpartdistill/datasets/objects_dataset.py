@@ -2,7 +2,7 @@
 import os.path as osp
 from typing import List
 
-from mmdet.datasets import BaseDetDataset
+from mmdet.datasets import CocoDataset
 from mmdet.registry import DATASETS
 
 from .coco_rle import mask_to_coco_fields
@@ -10,53 +10,56 @@ from .objects_file import ObjectsFile
 
 
 @DATASETS.register_module()
-class ObjectsDataset(BaseDetDataset):
+class ObjectsDataset(CocoDataset):
     """Images with their object masks and classes, read from an objects file.
 
-    Classes come from the file's categories (ordered by id) unless the
-    metainfo names them. Each record keeps ``object_ids``, the annotation
-    ids of its instances in order, so part predictions can name their object.
-    Part annotations are never read here.
+    MMDetection's :class:`CocoDataset` reads the file (COCO API, its
+    instance rules and empty-image filter), after :class:`ObjectsFile` has
+    checked it (errors name the record). Classes come from the file's
+    categories (ordered by id) unless the metainfo names some of them, in id
+    order; images come in
+    id order. Each record keeps ``object_ids``, the annotation ids of its
+    instances in order, so part predictions can name their object. Objects
+    without ``bbox`` or ``area`` get them from their mask. Part annotations
+    are never read here.
     """
+    METAINFO = dict(classes=())
 
     def load_data_list(self) -> List[dict]:
-        objects = ObjectsFile.load(self.ann_file)
-        cats = sorted(objects.categories.values(), key=lambda c: c['id'])
+        self.objects = ObjectsFile.load(self.ann_file)
+        cats = sorted(self.objects.categories.values(), key=lambda c: c['id'])
         if not self._metainfo.get('classes'):
             self._metainfo['classes'] = tuple(c['name'] for c in cats)
-        by_name = {c['name']: c['id'] for c in cats}
-        missing = [n for n in self._metainfo['classes'] if n not in by_name]
+        names = {c['name'] for c in cats}
+        missing = [n for n in self._metainfo['classes'] if n not in names]
         if missing:
             raise ValueError(f'{self.ann_file}: classes {missing} are not categories of this file')
-        self.cat_ids = [by_name[n] for n in self._metainfo['classes']]
-        self.cat2label = {cat_id: i for i, cat_id in enumerate(self.cat_ids)}
-        data_list = []
-        for img_id, image in sorted(objects.images.items()):
-            instances, object_ids = [], []
-            for obj_id in objects.objects_by_image[img_id]:
-                obj = objects.objects[obj_id]
-                if obj['category_id'] not in self.cat2label:
-                    continue
-                x, y, w, h = obj.get('bbox') or objects_bbox(objects, obj_id)
-                instances.append(
-                    dict(
-                        bbox=[x, y, x + w, y + h],
-                        bbox_label=self.cat2label[obj['category_id']],
-                        mask=obj['segmentation'],
-                        ignore_flag=int(obj.get('iscrowd', 0))))
-                object_ids.append(obj_id)
-            data_list.append(
-                dict(
-                    image_record(self.data_prefix, image),
-                    instances=instances,
-                    object_ids=object_ids))
+        in_id_order = [c['name'] for c in cats if c['name'] in self._metainfo['classes']]
+        if list(self._metainfo['classes']) != in_id_order:
+            # CocoDataset numbers the classes in category id order
+            raise ValueError(f'{self.ann_file}: list the classes in category id order, '
+                             f'{in_id_order}, not {list(self._metainfo["classes"])}')
+        data_list = sorted(super().load_data_list(), key=lambda record: record['img_id'])
+        del self.objects
         return data_list
 
-    def filter_data(self) -> List[dict]:
-        """Drop images without objects when ``filter_cfg.filter_empty_gt`` is set (training)."""
-        if self.test_mode or not (self.filter_cfg or {}).get('filter_empty_gt', False):
-            return self.data_list
-        return [d for d in self.data_list if d['instances']]
+    def parse_data_info(self, raw_data_info: dict) -> dict:
+        anns = [self.with_box(ann) for ann in raw_data_info['raw_ann_info']]
+        record = super().parse_data_info(dict(raw_data_info, raw_ann_info=anns))
+        # the ids of the annotations CocoDataset keeps, in its order
+        record['object_ids'] = [
+            ann['id'] for ann in anns
+            if super(ObjectsDataset, self).parse_data_info(
+                dict(raw_data_info, raw_ann_info=[ann]))['instances']
+        ]
+        return record
+
+    def with_box(self, ann: dict) -> dict:
+        """The annotation with ``bbox`` and ``area`` (from its mask where absent)."""
+        if ann.get('bbox') and ann.get('area') is not None:
+            return ann
+        fields = mask_to_coco_fields(self.objects.mask(ann['id']))
+        return dict(ann, bbox=ann.get('bbox') or fields['bbox'], area=ann.get('area', fields['area']))
 
 
 def image_record(data_prefix: dict, image: dict) -> dict:

@@ -1,5 +1,6 @@
 """The sdist: built with `python -m build --sdist`, installed by pip into a fresh
 virtual environment, it compiles the op and carries the configs mim lists."""
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -30,9 +31,23 @@ def test_metafile_lists_every_config():
     assert all(m['Name'] == Path(m['Config']).stem for m in models)
 
 
+def test_mim_search_lists_the_configs():
+    listed = run(sys.executable, '-m', 'mim', 'search', 'mmpartdistill')
+    for config in ('partdistill_tiny_synthetic', 'segformer_effnet-lite0_1xb8-1k_synthetic'):
+        assert f'config id: {config}' in listed, listed[-2000:]
+
+
 @pytest.mark.slow
 def test_sdist_installs_into_a_fresh_venv_and_builds_the_op(tmp_path):
-    run(sys.executable, '-m', 'build', '--sdist', '--outdir', tmp_path / 'dist')
+    # from a copy: building leaves an egg-info beside setup.py, which tools run
+    # from the checkout would then take for the installed distribution
+    source = tmp_path / 'source'
+    shutil.copytree(
+        ROOT,
+        source,
+        ignore=shutil.ignore_patterns('.venv', '.git', 'work_dirs', 'data', 'dist', 'build',
+                                      '*.egg-info', '__pycache__', '*.so', '.mim'))
+    run(sys.executable, '-m', 'build', '--sdist', '--outdir', tmp_path / 'dist', cwd=source)
     (sdist, ) = (tmp_path / 'dist').glob('mmpartdistill-*.tar.gz')
     with tarfile.open(sdist) as tar:
         names = {n.split('/', 1)[1] for n in tar.getnames() if '/' in n}
@@ -48,8 +63,8 @@ def test_sdist_installs_into_a_fresh_venv_and_builds_the_op(tmp_path):
     # taken from this environment, appended after the fresh one's own packages
     fresh = run(python, '-c', 'import sysconfig; print(sysconfig.get_path("purelib"))').strip()
     Path(fresh, 'outer_env.pth').write_text(sysconfig.get_path('purelib') + '\n')
-    run(python, '-m', 'pip', 'install', '--no-build-isolation', '--no-deps', '--no-index', sdist,
-        cwd=tmp_path)
+    run(python, '-m', 'pip', 'install', '--no-build-isolation', '--no-deps', '--no-index',
+        '--no-cache-dir', sdist, cwd=tmp_path)
     out = run(
         python, '-c', 'import mmpartdistill, mmpartdistill._ext, torch; '
         'from mmpartdistill.ops import masked_kmeans; '
@@ -57,6 +72,13 @@ def test_sdist_installs_into_a_fresh_venv_and_builds_the_op(tmp_path):
         'print(mmpartdistill.__file__, mmpartdistill._ext.__file__, r.labels.shape)',
         cwd=tmp_path)
     assert out.startswith(fresh) and 'torch.Size([40])' in out, out
-    listed = run(python, '-m', 'mim', 'search', 'mmpartdistill', cwd=tmp_path)
-    for config in ('partdistill_tiny_synthetic', 'part-proposal_mask2former_r18_1xb8-500i'):
-        assert config in listed, listed[-2000:]
+    # what `mim search` reads from an installed wheel (onedl-mim 0.5.1 itself looks for it
+    # in the dist-info folder of a package named like its module: see README)
+    out = run(
+        python, '-c', 'import mmpartdistill, os.path as p; from modelindex.load_model_index '
+        'import load; index = load(p.join(p.dirname(mmpartdistill.__file__), ".mim", '
+        '"model-index.yml")); index.build_models_with_collections(); '
+        'print(len(index.models), [m.config for m in index.models][:1])',
+        cwd=tmp_path)
+    configs = len(list((ROOT / 'configs/partdistill').glob('*.py')))
+    assert out.startswith(f'{configs} '), out
