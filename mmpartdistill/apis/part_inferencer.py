@@ -77,14 +77,12 @@ class PartInferencer(BaseInferencer):
         if weights is None:
             raise ValueError('PartInferencer needs the part model\'s weights')
         super().__init__(
-            model=model, weights=weights, device=device, scope='mmdet',
-            show_progress=show_progress)
+            model=model, weights=weights, device=device, scope='mmdet', show_progress=show_progress)
         self.object_classes = list(self.model.dataset_meta['object_classes'])
         self.detector = None
         if det_model is not None:
             from mmdet.apis import DetInferencer
-            self.detector = DetInferencer(
-                det_model, det_weights, device, show_progress=False)
+            self.detector = DetInferencer(det_model, det_weights, device, show_progress=False)
             init_default_scope('mmdet')
         self.det_score_thr = det_score_thr
 
@@ -102,7 +100,9 @@ class PartInferencer(BaseInferencer):
             raise ValueError(f'the model has {expected} object classes but its checkpoint or '
                              f'config names {len(classes)}: {list(classes)[:10]}')
         model.dataset_meta = dict(
-            meta, part_classes=meta.get('classes'), classes=tuple(classes),
+            meta,
+            part_classes=meta.get('classes'),
+            classes=tuple(classes),
             object_classes=tuple(classes))
 
     def _init_pipeline(self, cfg: ConfigDict) -> Compose:
@@ -113,8 +113,9 @@ class PartInferencer(BaseInferencer):
             raise ValueError('the test pipeline must load the objects: add '
                              'LoadAnnotations(with_bbox=True, with_mask=True)')
         pack = pipeline[-1]
-        pack['meta_keys'] = tuple(k for k in pack.get('meta_keys', OBJECT_PIPELINE[-1]['meta_keys'])
-                                  if k != 'object_ids') + ('object_ids', )
+        pack['meta_keys'] = tuple(
+            k for k in pack.get('meta_keys', OBJECT_PIPELINE[-1]['meta_keys'])
+            if k != 'object_ids') + ('object_ids', )
         return Compose(pipeline)
 
     def _init_visualizer(self, cfg: ConfigDict) -> PartLocalVisualizer:
@@ -142,12 +143,13 @@ class PartInferencer(BaseInferencer):
     def objects_of(self, path: str, objects: ObjectsInput) -> ObjectsOfImage:
         if isinstance(objects, ObjectsFile):
             name = osp.basename(path)
-            matches = [i for i, im in objects.images.items()
-                       if osp.basename(im['file_name']) == name]
+            matches = [
+                i for i, im in objects.images.items() if osp.basename(im['file_name']) == name
+            ]
             if not matches:
                 raise ValueError(f'{path}: no image named {name} in {objects.path}')
-            return [(objects.categories[objects.objects[o]['category_id']]['name'],
-                     objects.mask(o)) for o in objects.objects_by_image[matches[0]]]
+            return [(objects.categories[objects.objects[o]['category_id']]['name'], objects.mask(o))
+                    for o in objects.objects_by_image[matches[0]]]
         if isinstance(objects, dict):
             if path not in objects:
                 raise ValueError(f'{path}: no objects given for this image')
@@ -156,7 +158,8 @@ class PartInferencer(BaseInferencer):
         classes = self.detector.model.dataset_meta['classes']
         found = sample.pred_instances[sample.pred_instances.scores > self.det_score_thr]
         return [(classes[int(label)], np.asarray(mask, bool))
-                for label, mask in zip(found.labels.tolist(), found.masks.cpu().numpy())
+                for label, mask in zip(found.labels.tolist(),
+                                       found.masks.cpu().numpy())
                 if classes[int(label)] in self.object_classes]
 
     def record(self, index: int, path: str, objects: ObjectsOfImage) -> dict:
@@ -213,7 +216,8 @@ class PartInferencer(BaseInferencer):
         if pred_out_dir and not no_save_pred:
             for record in records:
                 atomic_write_json(record,
-                                  osp.join(pred_out_dir, image_stem(record['image']) + '.json'))
+                                  osp.join(pred_out_dir,
+                                           image_stem(record['image']) + '.json'))
         return dict(
             predictions=preds if return_datasamples else records, visualization=visualization)
 

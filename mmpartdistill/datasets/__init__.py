@@ -10,6 +10,7 @@ from .transforms import CropAroundObject, LoadObjectClassMap, context_box
 
 __all__ = [
     'AnnotationFormatError', 'CropAroundObject', 'LoadObjectClassMap', 'OBJECT_CLASSES',
-    'ObjectsDataset', 'ObjectsFile', 'PartMapsDataset', 'PartsFile', 'PseudoPartsDataset', 'context_box', 'decode_segmentation', 'encode_mask',
-    'fewshot_subset', 'make_synthetic_parts', 'mask_to_coco_fields'
+    'ObjectsDataset', 'ObjectsFile', 'PartMapsDataset', 'PartsFile', 'PseudoPartsDataset',
+    'context_box', 'decode_segmentation', 'encode_mask', 'fewshot_subset', 'make_synthetic_parts',
+    'mask_to_coco_fields'
 ]

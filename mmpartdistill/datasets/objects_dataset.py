@@ -48,8 +48,7 @@ class ObjectsDataset(CocoDataset):
         record = super().parse_data_info(dict(raw_data_info, raw_ann_info=anns))
         # the ids of the annotations CocoDataset keeps, in its order
         record['object_ids'] = [
-            ann['id'] for ann in anns
-            if super(ObjectsDataset, self).parse_data_info(
+            ann['id'] for ann in anns if super(ObjectsDataset, self).parse_data_info(
                 dict(raw_data_info, raw_ann_info=[ann]))['instances']
         ]
         return record
@@ -59,7 +58,8 @@ class ObjectsDataset(CocoDataset):
         if ann.get('bbox') and ann.get('area') is not None:
             return ann
         fields = mask_to_coco_fields(self.objects.mask(ann['id']))
-        return dict(ann, bbox=ann.get('bbox') or fields['bbox'], area=ann.get('area', fields['area']))
+        return dict(
+            ann, bbox=ann.get('bbox') or fields['bbox'], area=ann.get('area', fields['area']))
 
 
 def image_record(data_prefix: dict, image: dict) -> dict:

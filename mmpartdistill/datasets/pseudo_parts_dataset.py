@@ -51,8 +51,8 @@ class PseudoPartsDataset(BaseDetDataset):
         parts = PartsFile.load(self.ann_file, objects)
         labels = self.part_labels(parts)
         object_label = {c: i for i, c in enumerate(sorted(objects.categories))}
-        self._metainfo['object_classes'] = tuple(
-            objects.categories[c]['name'] for c in sorted(objects.categories))
+        self._metainfo['object_classes'] = tuple(objects.categories[c]['name']
+                                                 for c in sorted(objects.categories))
         data_list, skipped = [], 0
         for img_id, image in sorted(objects.images.items()):
             object_ids = objects.objects_by_image[img_id]

@@ -35,8 +35,9 @@ def objects_and_parts(objects: ObjectsFile, object_ids: List[int], labels: dict,
              for part in predictions.get(o, [])]
     h, w = masks.shape[1:]
     sample.pred_instances = InstanceData(
-        masks=torch.from_numpy(np.stack([p[4] for p in parts]).astype(bool)) if parts else
-        torch.zeros((0, h, w), dtype=torch.bool),
+        masks=torch.from_numpy(np.stack([p[4]
+                                         for p in parts]).astype(bool)) if parts else torch.zeros(
+                                             (0, h, w), dtype=torch.bool),
         scores=torch.tensor([p[3] for p in parts], dtype=torch.float),
         part_ids=torch.tensor([p[2] for p in parts], dtype=torch.long),
         object_ids=torch.tensor([p[0] for p in parts], dtype=torch.long),

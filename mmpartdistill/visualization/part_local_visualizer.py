@@ -31,12 +31,11 @@ class PartLocalVisualizer(DetLocalVisualizer):
         if len(instances) == 0:
             return self.get_image()
         masks = instances.masks
-        masks = (masks.cpu().numpy() if isinstance(masks, torch.Tensor) else
-                 np.asarray(masks)).astype(bool)
+        masks = (masks.cpu().numpy()
+                 if isinstance(masks, torch.Tensor) else np.asarray(masks)).astype(bool)
         order = torch.as_tensor(instances.scores).cpu().argsort().numpy()
         colours = [tuple(int(c) for c in part_colour(int(k))) for k in instances.part_ids]
-        self.draw_binary_masks(
-            masks[order], colors=[colours[i] for i in order], alphas=self.alpha)
+        self.draw_binary_masks(masks[order], colors=[colours[i] for i in order], alphas=self.alpha)
         object_ids = torch.as_tensor(instances.object_ids).cpu().numpy()
         object_labels = torch.as_tensor(instances.get('object_labels',
                                                       instances.labels)).cpu().numpy()

@@ -26,13 +26,14 @@ def weights(tmp_path_factory):
     torch.manual_seed(0)
     names = tuple(c.name for c in OBJECT_CLASSES)
     metas = dict(
-        parts=dict(classes=tuple(f'{n} part{k}' for n in names for k in range(4)),
-                   object_classes=names),
+        parts=dict(
+            classes=tuple(f'{n} part{k}' for n in names for k in range(4)), object_classes=names),
         det=dict(classes=names))
     for name, config in (('parts', CONFIG), ('det', DETECTOR)):
         model = MODELS.build(Config.fromfile(str(config)).model)
-        torch.save(dict(state_dict=model.state_dict(), meta=dict(dataset_meta=metas[name])),
-                   out / f'{name}.pth')
+        torch.save(
+            dict(state_dict=model.state_dict(), meta=dict(dataset_meta=metas[name])),
+            out / f'{name}.pth')
     return out
 
 
@@ -41,8 +42,11 @@ def test_parts_of_objects_from_a_file(synthetic_root, weights, tmp_path):
     image_ids = sorted(i for i, objs in objects.objects_by_image.items() if objs)[:2]
     images = [str(synthetic_root / 'images' / objects.images[i]['file_name']) for i in image_ids]
     inferencer = PartInferencer(str(CONFIG), str(weights / 'parts.pth'), 'cpu')
-    results = inferencer(images, str(synthetic_root / 'annotations/objects_val.json'),
-                         batch_size=2, out_dir=str(tmp_path))['predictions']
+    results = inferencer(
+        images,
+        str(synthetic_root / 'annotations/objects_val.json'),
+        batch_size=2,
+        out_dir=str(tmp_path))['predictions']
     for image_id, result in zip(image_ids, results):
         info = objects.images[image_id]
         stem = Path(info['file_name']).stem
@@ -94,8 +98,10 @@ def test_classes_from_the_checkpoint_and_paper_config(weights, tmp_path):
     mask[10:40, 8:50] = True
     (record, ) = inferencer(image, {image: [('n01443537', mask)]})['predictions']
     assert record['objects'][0]['class'] == 'n01443537' and record['objects'][0]['parts']
-    torch.save(dict(state_dict=model.state_dict(), meta=dict(dataset_meta=dict(
-        object_classes=('a', 'b')))), tmp_path / 'two.pth')
+    torch.save(
+        dict(
+            state_dict=model.state_dict(), meta=dict(dataset_meta=dict(object_classes=('a', 'b')))),
+        tmp_path / 'two.pth')
     with pytest.raises(ValueError, match='3 object classes but'):
         PartInferencer(str(tmp_path / 'swin.py'), str(tmp_path / 'two.pth'), 'cpu')
 

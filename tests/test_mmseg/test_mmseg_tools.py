@@ -45,8 +45,9 @@ def test_distilled_parts_train_a_stock_segformer(workspace):
     work = workspace / 'mmseg'
     ann = 'data/synthetic_parts/annotations/'
     run([
-        sys.executable, ROOT / 'tools/test.py', CONFIGS / 'axis-bands-baseline_k4_synthetic-parts.py', '--work-dir',
-        work / 'baseline', '--out', work / 'train_parts.json', '--cfg-options',
+        sys.executable, ROOT / 'tools/test.py',
+        CONFIGS / 'axis-bands-baseline_k4_synthetic-parts.py', '--work-dir', work / 'baseline',
+        '--out', work / 'train_parts.json', '--cfg-options',
         'test_dataloader.dataset.ann_file=annotations/objects_train.json',
         f'test_evaluator.0.objects_file={ann}objects_train.json',
         f'test_evaluator.0.parts_file={ann}parts_train.json',
@@ -64,12 +65,13 @@ def test_distilled_parts_train_a_stock_segformer(workspace):
         f'{ann}parts_val.json', '--split', 'val', '--out', 'data/synthetic_parts/part_maps/gt'
     ], workspace)
     config = CONFIGS / 'segformer_effnet-lite0_1xb8-1k_synthetic-distilled-parts.py'
-    log = run([sys.executable, ROOT / 'tools/train.py', config, '--work-dir', work / 'seg', '--cfg-options'] +
-              SHORT, workspace)
+    log = run([
+        sys.executable, ROOT / 'tools/train.py', config, '--work-dir', work / 'seg', '--cfg-options'
+    ] + SHORT, workspace)
     assert 'Iter(train) [2/2]' in log and 'part_map/hungarian/mIoU' in log
     run([
-        sys.executable, ROOT / 'tools/test.py', config, work / 'seg/iter_2.pth', '--work-dir', work / 'seg_test',
-        '--cfg-options', 'test_dataloader.num_workers=0',
+        sys.executable, ROOT / 'tools/test.py', config, work / 'seg/iter_2.pth', '--work-dir',
+        work / 'seg_test', '--cfg-options', 'test_dataloader.num_workers=0',
         'test_dataloader.persistent_workers=False'
     ], workspace)
     metrics = json.loads((work / 'seg_test/metrics.json').read_text())
@@ -101,7 +103,7 @@ def test_fewshot_cityscapes_parts_through_mmseg(tmp_path):
         ], tmp_path)
     config = CONFIGS / 'segformer_effnet-lite0_1xb8-300i_cityscapes-parts-100pct.py'
     log = run([
-        sys.executable, ROOT / 'tools/train.py', config, '--work-dir', tmp_path / 'work', '--cfg-options',
-        'load_from=None'
+        sys.executable, ROOT / 'tools/train.py', config, '--work-dir', tmp_path / 'work',
+        '--cfg-options', 'load_from=None'
     ] + SHORT, tmp_path)
     assert 'Iter(train) [2/2]' in log and 'mIoU' in log

@@ -1,6 +1,9 @@
 """Semantic part maps for MMSegmentation: the writer, PartMapsDataset,
 LoadObjectClassMap, PartSegformerHead and PartMapIoUMetric."""
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import mmcv
 import numpy as np
@@ -8,8 +11,6 @@ import pytest
 import torch
 from mmengine.registry import init_default_scope
 from mmseg.registry import DATASETS, METRICS, MODELS
-from mmseg.structures import SegDataSample
-from mmengine.structures import PixelData
 
 from mmpartdistill.datasets import ObjectsFile, PartsFile
 from mmpartdistill.datasets.converters import write_semantic_part_maps
@@ -128,9 +129,11 @@ def test_metric_maps_discovered_clusters_to_ground_truth_parts(synthetic_root, t
         wrong = pred['gt_seg_map'].astype(np.int64)
         inside = wrong != 255
         wrong[inside] = (wrong[inside] + K) % len(found.metainfo['classes'])  # next class's parts
-        metric.process({}, [dict(
-            gt_sem_seg=dict(data=torch.from_numpy(truth['gt_seg_map'].astype(np.int64))[None]),
-            pred_sem_seg=dict(data=torch.from_numpy(wrong)[None]))])
+        metric.process({}, [
+            dict(
+                gt_sem_seg=dict(data=torch.from_numpy(truth['gt_seg_map'].astype(np.int64))[None]),
+                pred_sem_seg=dict(data=torch.from_numpy(wrong)[None]))
+        ])
     assert metric.compute_metrics(metric.results)['hungarian/mIoU'] == 0.0, \
         'a part of another object class is a miss'
 
@@ -154,8 +157,12 @@ def test_dataset_classes_and_object_maps_come_from_the_folder(synthetic_root, tm
     assert sample.object_class_map.shape == tuple(sample.img_shape) == (192, 192)
     assert sample.gt_sem_seg.data.shape[-2:] == tuple(sample.ori_shape)
     with pytest.raises(ValueError, match="no split 'test'"):
-        DATASETS.build(dict(type='PartMapsDataset', maps_root=str(tmp_path / 'found'),
-                            split='test', img_dir=str(synthetic_root / 'images')))
+        DATASETS.build(
+            dict(
+                type='PartMapsDataset',
+                maps_root=str(tmp_path / 'found'),
+                split='test',
+                img_dir=str(synthetic_root / 'images')))
     with pytest.raises(FileNotFoundError, match='semantic_part_maps.py'):
         dataset(synthetic_root, tmp_path / 'nowhere')
 
@@ -185,5 +192,28 @@ def test_head_restricts_each_object_pixel_to_its_class_parts():
     outside = torch.from_numpy(np.pad(object_map, ((0, 8), (0, 4)), constant_values=255)) == 255
     assert torch.equal(logits[0][:, outside], plain[0][:, outside])
     with pytest.raises(ValueError, match='multiple of num_parts'):
-        MODELS.build(dict(type='PartSegformerHead', in_channels=[8] * 4, in_index=[0, 1, 2, 3],
-                          channels=8, num_classes=10, num_parts=K))
+        MODELS.build(
+            dict(
+                type='PartSegformerHead',
+                in_channels=[8] * 4,
+                in_index=[0, 1, 2, 3],
+                channels=8,
+                num_classes=10,
+                num_parts=K))
+
+
+def test_evaluate_part_maps_tool(synthetic_root, tmp_path):
+    maps_pair(synthetic_root, tmp_path, permute=True)
+    result = subprocess.run([
+        sys.executable,
+        str(Path(__file__).resolve().parents[2] / 'tools/evaluate_part_maps.py'), '--pred-maps',
+        str(tmp_path / 'found'), '--gt-maps',
+        str(tmp_path / 'gt'), '--split', 'val', '--out',
+        str(tmp_path / 'scores.json')
+    ],
+                            text=True,
+                            capture_output=True)
+    assert result.returncode == 0, result.stderr[-3000:]
+    scores = json.loads((tmp_path / 'scores.json').read_text())
+    assert scores['hungarian/mIoU'] == pytest.approx(100.0)
+    assert 'hungarian/C-mIoU: 100.00' in result.stdout

@@ -6,7 +6,6 @@ import pytest
 import torch
 from mmdet.registry import MODELS
 from mmengine.config import Config
-
 from test_part_proposal import BACKBONES, batch
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -77,7 +76,8 @@ def test_predict_gives_each_object_pixel_one_part_of_its_class():
             assert len(set(parts.part_ids[mine].tolist())) == int(mine.sum())
             assert ((parts.part_ids[mine] >= 0) & (parts.part_ids[mine] < K)).all()
             assert (parts.object_labels[mine] == result.gt_instances.labels[m]).all()
-            assert (parts.labels[mine] == result.gt_instances.labels[m] * K + parts.part_ids[mine]).all()
+            assert (parts.labels[mine] == result.gt_instances.labels[m] * K +
+                    parts.part_ids[mine]).all()
             assert ((parts.scores[mine] > 0) & (parts.scores[mine] <= 1)).all()
 
 

@@ -24,8 +24,10 @@ def tiny(model: Config) -> Config:
     model.data_preprocessor.pop('batch_augments', None)
     model.backbone.update(depth=18, base_channels=CHANNELS, init_cfg=None)
     head = model.panoptic_head
-    head.update(in_channels=[CHANNELS * 2**i for i in range(4)], feat_channels=CHANNELS,
-                out_channels=CHANNELS)
+    head.update(
+        in_channels=[CHANNELS * 2**i for i in range(4)],
+        feat_channels=CHANNELS,
+        out_channels=CHANNELS)
     encoder = head.pixel_decoder.encoder.layer_cfg
     encoder.self_attn_cfg.embed_dims = encoder.ffn_cfg.embed_dims = CHANNELS
     encoder.ffn_cfg.feedforward_channels = CHANNELS * 4

@@ -63,10 +63,19 @@ def test_sdist_installs_into_a_fresh_venv_and_builds_the_op(tmp_path):
     # taken from this environment, appended after the fresh one's own packages
     fresh = run(python, '-c', 'import sysconfig; print(sysconfig.get_path("purelib"))').strip()
     Path(fresh, 'outer_env.pth').write_text(sysconfig.get_path('purelib') + '\n')
-    run(python, '-m', 'pip', 'install', '--no-build-isolation', '--no-deps', '--no-index',
-        '--no-cache-dir', sdist, cwd=tmp_path)
+    run(python,
+        '-m',
+        'pip',
+        'install',
+        '--no-build-isolation',
+        '--no-deps',
+        '--no-index',
+        '--no-cache-dir',
+        sdist,
+        cwd=tmp_path)
     out = run(
-        python, '-c', 'import mmpartdistill, mmpartdistill._ext, torch; '
+        python,
+        '-c', 'import mmpartdistill, mmpartdistill._ext, torch; '
         'from mmpartdistill.ops import masked_kmeans; '
         'x = torch.randn(40, 8); r = masked_kmeans(x, torch.tensor([0, 20, 40]), 2, 5); '
         'print(mmpartdistill.__file__, mmpartdistill._ext.__file__, r.labels.shape)',
@@ -75,7 +84,8 @@ def test_sdist_installs_into_a_fresh_venv_and_builds_the_op(tmp_path):
     # what `mim search` reads from an installed wheel (onedl-mim 0.5.1 itself looks for it
     # in the dist-info folder of a package named like its module: see README)
     out = run(
-        python, '-c', 'import mmpartdistill, os.path as p; from modelindex.load_model_index '
+        python,
+        '-c', 'import mmpartdistill, os.path as p; from modelindex.load_model_index '
         'import load; index = load(p.join(p.dirname(mmpartdistill.__file__), ".mim", '
         '"model-index.yml")); index.build_models_with_collections(); '
         'print(len(index.models), [m.config for m in index.models][:1])',

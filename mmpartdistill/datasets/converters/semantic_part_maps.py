@@ -46,7 +46,8 @@ def label_space(objects: ObjectsFile, by: str, parts: Optional[PartsFile],
     elif by == 'category':
         if parts is None:
             raise ValueError("by='category' labels part categories: give a parts file")
-        ordered = [(i, p) for i, c in enumerate(object_cats) for p in sorted(parts.parts_of_class[c])]
+        ordered = [(i, p) for i, c in enumerate(object_cats)
+                   for p in sorted(parts.parts_of_class[c])]
         classes = [f'{object_classes[i]} {parts.categories[p]["name"]}' for i, p in ordered]
         owners = [i for i, _ in ordered]
         of_category = {p: j for j, (_, p) in enumerate(ordered)}

@@ -4,8 +4,8 @@ from typing import List, Optional, Sequence
 from mmengine.evaluator import BaseMetric
 
 from ...datasets.objects_file import ObjectsFile
-from ..part_predictions import PredictionsByObject, instances_to_predictions
 from ...datasets.parts_file import PartsFile
+from ..part_predictions import PredictionsByObject, instances_to_predictions
 
 
 class GroundTruthPartsMetric(BaseMetric):

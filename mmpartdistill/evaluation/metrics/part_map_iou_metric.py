@@ -2,7 +2,6 @@
 from collections import defaultdict
 from typing import Dict, Optional, Sequence, Tuple
 
-import numpy as np
 import torch
 from mmengine.logging import MMLogger
 from mmseg.evaluation import IoUMetric
@@ -86,7 +85,7 @@ class PartMapIoUMetric(IoUMetric):
             scores = summarize(counts, dict(parts_of_class), mapping)
             scores['mIoU'] = scores['A-mIoU']
             metrics.update({f'{mapping}/{key}': round(float(scores[key]), 2) for key in REPORTED})
-            logger.info(f'part-map mIoU per object class ({mapping}): ' + ', '.join(
-                f'{names[c] if names else c} {v:.1f}'
-                for c, v in sorted(scores['per_class_mIoU'].items())))
+            logger.info(f'part-map mIoU per object class ({mapping}): ' +
+                        ', '.join(f'{names[c] if names else c} {v:.1f}'
+                                  for c, v in sorted(scores['per_class_mIoU'].items())))
         return metrics

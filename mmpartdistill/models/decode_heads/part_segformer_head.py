@@ -54,8 +54,8 @@ class PartSegformerHead(SegformerHead):
         if not any('object_class_map' in meta for meta in batch_img_metas):
             return seg_logits
         return torch.stack([
-            self.restrict_to_object(logits, meta) for logits, meta in zip(seg_logits,
-                                                                         batch_img_metas)
+            self.restrict_to_object(logits, meta)
+            for logits, meta in zip(seg_logits, batch_img_metas)
         ])
 
     def restrict_to_object(self, logits: Tensor, meta: dict) -> Tensor:
@@ -70,8 +70,8 @@ class PartSegformerHead(SegformerHead):
                              f'{tuple(logits.shape[1:])}; resize it with the image (put '
                              "LoadObjectClassMap before Resize) and use test_cfg mode='whole'")
         # padding (bottom and right) lies outside every object
-        objects = F.pad(objects, (0, logits.shape[2] - w, 0, logits.shape[1] - h),
-                        value=self.ignore_index)
+        objects = F.pad(
+            objects, (0, logits.shape[2] - w, 0, logits.shape[1] - h), value=self.ignore_index)
         owner = torch.arange(self.num_classes, device=logits.device) // self.num_parts
         inside = objects < self.num_classes // self.num_parts
         allowed = (owner[:, None, None] == objects[None]) | ~inside[None]

@@ -82,7 +82,7 @@ class PartDistillationHead(QueryMask2FormerHead):
         """``[B, Q, K]`` probabilities of each sample's own class's parts
         (softmax over all outputs, no-object dropped) from ``[B, Q, N*K + 1]`` logits."""
         prob = cls_logits.softmax(-1)
-        first = torch.tensor(self.object_labels(batch_data_samples),
-                             device=prob.device) * self.num_parts
+        first = torch.tensor(
+            self.object_labels(batch_data_samples), device=prob.device) * self.num_parts
         index = first[:, None] + torch.arange(self.num_parts, device=prob.device)
         return torch.gather(prob, 2, index[:, None].expand(-1, prob.shape[1], -1))
