@@ -22,11 +22,20 @@ def write_png(rgb: np.ndarray, path: str) -> None:
         f.write(cv2.imencode('.png', cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))[1].tobytes())
 
 
-def objects_and_parts(objects: ObjectsFile, object_ids: List[int], labels: dict,
-                      predictions: PredictionsByObject) -> DetDataSample:
+def enlarge(mask: np.ndarray, scale: int) -> np.ndarray:
+    return np.kron(mask.astype(bool), np.ones((scale, scale), bool)) if scale > 1 else mask
+
+
+def objects_and_parts(objects: ObjectsFile,
+                      object_ids: List[int],
+                      labels: dict,
+                      predictions: PredictionsByObject,
+                      scale: int = 1) -> DetDataSample:
     """A data sample with the objects as ``gt_instances`` and their parts as
-    ``pred_instances`` (``labels`` maps category ids to class indices)."""
-    masks = torch.from_numpy(np.stack([objects.mask(o) for o in object_ids]).astype(bool))
+    ``pred_instances`` (``labels`` maps category ids to class indices), masks
+    enlarged ``scale`` times."""
+    masks = torch.from_numpy(
+        np.stack([enlarge(objects.mask(o), scale) for o in object_ids]).astype(bool))
     object_labels = [labels[objects.objects[o]['category_id']] for o in object_ids]
     sample = DetDataSample()
     sample.gt_instances = InstanceData(
@@ -34,10 +43,11 @@ def objects_and_parts(objects: ObjectsFile, object_ids: List[int], labels: dict,
     parts = [(o, lb, *part) for o, lb in zip(object_ids, object_labels)
              for part in predictions.get(o, [])]
     h, w = masks.shape[1:]
+    part_masks = torch.zeros((0, h, w), dtype=torch.bool)
+    if parts:
+        part_masks = torch.from_numpy(np.stack([enlarge(p[4], scale) for p in parts]))
     sample.pred_instances = InstanceData(
-        masks=torch.from_numpy(np.stack([p[4]
-                                         for p in parts]).astype(bool)) if parts else torch.zeros(
-                                             (0, h, w), dtype=torch.bool),
+        masks=part_masks,
         scores=torch.tensor([p[3] for p in parts], dtype=torch.float),
         part_ids=torch.tensor([p[2] for p in parts], dtype=torch.long),
         object_ids=torch.tensor([p[0] for p in parts], dtype=torch.long),
@@ -51,11 +61,13 @@ def write_part_overlays(objects: ObjectsFile,
                         img_dir: str,
                         out_dir: str,
                         max_images: int = 12,
-                        proposals: int = 0) -> int:
+                        proposals: int = 0,
+                        min_size: int = 256) -> int:
     """Write ``<image name>_parts.png`` for the first ``max_images`` images with
     objects: the objects beside their parts, drawn by :class:`PartLocalVisualizer`
-    (or, with ``proposals=N``, each object's top-N proposals in panels).
-    Returns the number written."""
+    on the image enlarged to at least ``min_size`` pixels a side (or, with
+    ``proposals=N``, each object's top-N proposals in panels). Returns the
+    number written."""
     cats = sorted(objects.categories.values(), key=lambda c: c['id'])
     labels = {c['id']: i for i, c in enumerate(cats)}
     visualizer = PartLocalVisualizer(name=f'part_overlays_{out_dir}')
@@ -75,10 +87,11 @@ def write_part_overlays(objects: ObjectsFile,
                 for o in object_ids
             ])
         else:
+            scale = max(1, -(-min_size // min(rgb.shape[:2])))
             visualizer.add_datasample(
                 image_info['file_name'],
-                rgb,
-                objects_and_parts(objects, object_ids, labels, predictions),
+                mmcv.imrescale(rgb, scale, interpolation='nearest'),
+                objects_and_parts(objects, object_ids, labels, predictions, scale),
                 pred_score_thr=0.0)
             canvas = visualizer.get_image()
         write_png(canvas, osp.join(out_dir,

@@ -42,7 +42,7 @@ class PartLocalVisualizer(DetLocalVisualizer):
         for obj in np.unique(object_ids):
             mine = object_ids == obj
             outline, _ = bitmap_to_polygon(masks[mine].any(0))
-            self.draw_polygons(outline, edge_colors='w', alpha=1.0)
+            self.draw_polygons(outline, edge_colors='w', alpha=1.0, line_widths=1)
             label = int(object_labels[mine][0])
             ys, xs = np.nonzero(masks[mine].any(0))
             self.draw_texts(
