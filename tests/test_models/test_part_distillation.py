@@ -35,7 +35,7 @@ def test_loss_uses_only_the_object_classes_parts():
     model.train()
     data = model.data_preprocessor(part_batch(), training=True)
     x = model.extract_feat(data['inputs'])
-    cls_preds, _, _ = model.panoptic_head.forward_with_queries(x, data['data_samples'])
+    cls_preds, _ = model.panoptic_head(x, data['data_samples'])
     for b, label in enumerate((1, 3)):
         allowed = torch.zeros(N * K + 1, dtype=torch.bool)
         allowed[label * K:(label + 1) * K] = True

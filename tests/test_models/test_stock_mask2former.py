@@ -159,3 +159,19 @@ def test_detector_refuses_a_head_without_what_it_reads():
     model.type = 'PartDistillationDetector'
     with pytest.raises(TypeError, match='needs a PartDistillationHead, got PartProposalHead'):
         MODELS.build(model)
+
+
+@pytest.mark.parametrize('head', HEADS)
+def test_head_methods_return_what_mask2formers_return(head):
+    torch.manual_seed(0)
+    model = MODELS.build(stock_model(head)).eval()
+    data = model.data_preprocessor(inputs(head), False)
+    with torch.no_grad():
+        feats = model.extract_feat(data['inputs'])
+        outputs = model.panoptic_head.predict(feats, data['data_samples'])
+        cls_logits, mask_logits, queries = model.panoptic_head.predict_with_queries(
+            feats, data['data_samples'])
+    assert len(outputs) == 2 and len(model.panoptic_head(feats, data['data_samples'])) == 2
+    torch.testing.assert_close(outputs[0], cls_logits)
+    assert queries.shape == (2, model.panoptic_head.num_queries, CHANNELS)
+    torch.testing.assert_close(queries.norm(dim=-1), torch.ones(queries.shape[:2]))

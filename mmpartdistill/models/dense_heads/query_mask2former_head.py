@@ -1,5 +1,5 @@
 """QueryMask2FormerHead: Mask2Former's head that also keeps its query features."""
-from typing import List, Optional, Tuple
+from typing import Optional, Tuple
 
 import torch.nn.functional as F
 from mmdet.models.dense_heads import Mask2FormerHead
@@ -28,13 +28,6 @@ class QueryMask2FormerHead(Mask2FormerHead):
         # called after every decoder layer: the last call leaves the last layer's queries
         self.query_feats = F.normalize(self.transformer_decoder.post_norm(decoder_out), dim=-1)
         return super()._forward_head(decoder_out, mask_feature, attn_mask_target_size)
-
-    def forward_with_queries(self, x: List[Tensor],
-                             batch_data_samples: SampleList) -> Tuple[list, list, Tensor]:
-        """``forward``'s per-layer class and mask logits, then the last
-        layer's query features ``[B, Q, C]`` (unit norm)."""
-        cls_preds, mask_preds = self(x, batch_data_samples)
-        return cls_preds, mask_preds, self.query_feats
 
     def predict_with_queries(self, x: Tuple[Tensor],
                              batch_data_samples: SampleList) -> Tuple[Tensor, Tensor, Tensor]:
