@@ -1,15 +1,15 @@
 # The few-shot Cityscapes-Panoptic-Parts protocol through MMSegmentation: the
 # SegFormer that learnt the synthetic benchmark's distilled parts is
-# fine-tuned on the ground-truth parts of the train split's first 100% (set
-# train_split to train_1pct, train_5pct or train_10pct for the other
-# make_fewshot_split.py outputs); its classifier is re-initialised for
+# fine-tuned on the ground-truth parts of the train split's first 100%
+# (--cfg-options train_dataloader.dataset.split=train_10pct, or train_1pct,
+# train_5pct: the other make_fewshot_split.py outputs, written as part maps);
+# its classifier is re-initialised for
 # Cityscapes' 5 classes x 5 parts. Both splits are part maps by part_id
 # (the converter numbers each class's parts), so MMSegmentation's own
 # IoUMetric scores the val split, with the objects given.
 _base_ = ['./segformer_effnet-lite0_1xb8-1k_synthetic-distilled-parts.py']
 data_root = 'data/cityscapes/'
 maps = 'part_maps'  # semantic_part_maps.py --by part_id --num-parts 5, splits train_100pct + val
-train_split = 'train_100pct'
 load_from = 'work_dirs/segformer_distilled/iter_1000.pth'
 crop_size = (512, 512)
 model = dict(
@@ -38,7 +38,7 @@ train_dataloader = dict(
     dataset=dict(
         data_root=data_root,
         maps_root=maps,
-        split=train_split,
+        split='train_100pct',
         img_dir='leftImg8bit/train',
         pipeline=train_pipeline))
 val_dataloader = dict(
