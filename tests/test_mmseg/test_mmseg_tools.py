@@ -56,24 +56,35 @@ def test_distilled_parts_train_a_stock_segformer(workspace):
         f'test_evaluator.1.parts_file={ann}parts_train.json'
     ], workspace)
     out = run([
-        sys.executable, MAPS, '--objects', f'{ann}objects_train.json', '--predictions',
-        work / 'train_parts.json', '--num-parts', '4', '--split', 'train', '--out',
-        'data/synthetic_parts/part_maps/distilled'
+        sys.executable, MAPS, '--objects', f'{ann}objects_train.json', '--predictions', work /
+        'train_parts.json', '--num-parts', '4', '--split', 'train', '--out', work / 'maps/distilled'
     ], workspace)
     assert '8 images of split train' in out and '28 part classes (part_id)' in out
     run([
         sys.executable, MAPS, '--objects', f'{ann}objects_val.json', '--parts',
-        f'{ann}parts_val.json', '--split', 'val', '--out', 'data/synthetic_parts/part_maps/gt'
+        f'{ann}parts_val.json', '--split', 'val', '--out', work / 'maps/gt'
     ], workspace)
-    config = CONFIGS / 'segformer_effnet-lite0_1xb8-1k_synthetic-distilled-parts.py'
-    log = run([
-        sys.executable, ROOT / 'tools/train.py', config, '--work-dir', work / 'seg', '--cfg-options'
-    ] + SHORT, workspace)
-    assert 'Iter(train) [2/2]' in log and 'part_map/hungarian/mIoU' in log
+    # the maps live outside the benchmark's folder: the config's four paths to them move
+    maps = [
+        f'train_dataloader.dataset.maps_root={work}/maps/distilled',
+        f'val_dataloader.dataset.maps_root={work}/maps/gt',
+        f'model.decode_head.part_maps={work}/maps/distilled/part_maps.json',
+        f'val_evaluator.part_maps={work}/maps/distilled/part_maps.json'
+    ]
+    for backbone in ('effnet-lite0', 'mit-b0'):
+        config = CONFIGS / f'segformer_{backbone}_1xb8-1k_synthetic-distilled-parts.py'
+        seg = work / backbone
+        log = run(
+            [sys.executable, ROOT / 'tools/train.py', config, '--work-dir', seg, '--cfg-options'] +
+            SHORT + maps, workspace)
+        assert 'Iter(train) [2/2]' in log and 'part_map/hungarian/mIoU' in log
     run([
-        sys.executable, ROOT / 'tools/test.py', config, work / 'seg/iter_2.pth', '--work-dir',
+        sys.executable, ROOT / 'tools/test.py', config, seg / 'iter_2.pth', '--work-dir',
         work / 'seg_test', '--cfg-options', 'test_dataloader.num_workers=0',
-        'test_dataloader.persistent_workers=False'
+        'test_dataloader.persistent_workers=False',
+        f'test_dataloader.dataset.maps_root={work}/maps/gt',
+        f'test_evaluator.part_maps={work}/maps/distilled/part_maps.json',
+        f'model.decode_head.part_maps={work}/maps/distilled/part_maps.json'
     ], workspace)
     metrics = json.loads((work / 'seg_test/metrics.json').read_text())
     for key in ('part_map/hungarian/mIoU', 'part_map/majority/C-mIoU'):
