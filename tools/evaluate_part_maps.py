@@ -59,4 +59,7 @@ def main() -> None:
 
 
 if __name__ == '__main__':
-    main()
+    try:
+        main()
+    except (FileNotFoundError, ValueError) as e:
+        raise SystemExit(f'error: {e}') from None

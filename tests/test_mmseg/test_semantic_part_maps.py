@@ -217,3 +217,28 @@ def test_evaluate_part_maps_tool(synthetic_root, tmp_path):
     scores = json.loads((tmp_path / 'scores.json').read_text())
     assert scores['hungarian/mIoU'] == pytest.approx(100.0)
     assert 'hungarian/C-mIoU: 100.00' in result.stdout
+
+
+def test_tools_name_what_is_missing(synthetic_root, tmp_path):
+    root = Path(__file__).resolve().parents[2]
+    ann = synthetic_root / 'annotations'
+    (tmp_path / 'preds.json').write_text('[]')
+    result = subprocess.run([
+        sys.executable,
+        str(root / 'tools/dataset_converters/semantic_part_maps.py'), '--objects',
+        str(ann / 'objects_val.json'), '--predictions',
+        str(tmp_path / 'preds.json'), '--split', 'val', '--out',
+        str(tmp_path / 'maps')
+    ],
+                            text=True,
+                            capture_output=True)
+    assert result.returncode == 2 and 'needs --num-parts K' in result.stderr
+    result = subprocess.run([
+        sys.executable,
+        str(root / 'tools/evaluate_part_maps.py'), '--pred-maps',
+        str(tmp_path / 'nowhere'), '--gt-maps',
+        str(tmp_path / 'nowhere'), '--split', 'val'
+    ],
+                            text=True,
+                            capture_output=True)
+    assert result.returncode == 1 and 'nowhere not found' in result.stderr

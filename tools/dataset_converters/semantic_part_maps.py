@@ -37,8 +37,10 @@ def main() -> None:
         'c * K + k (default for --predictions)')
     parser.add_argument('--num-parts', type=int, help='K, for --by part_id')
     args = parser.parse_args()
-    objects = ObjectsFile.load(args.objects)
     by = args.by or ('category' if args.parts else 'part_id')
+    if by == 'part_id' and args.num_parts is None:
+        parser.error('--by part_id (the default with --predictions) needs --num-parts K')
+    objects = ObjectsFile.load(args.objects)
     meta = write_semantic_part_maps(
         objects,
         args.out,
