@@ -2,7 +2,7 @@
 import copy
 import os
 import os.path as osp
-from typing import Dict, List, Optional, Sequence, Union
+from typing import Callable, Dict, List, Optional, Sequence, Union
 
 import mmcv
 import numpy as np
@@ -62,7 +62,7 @@ class PartInferencer(BaseInferencer):
         show_progress: show a progress bar over the batches.
     """
     preprocess_kwargs: set = {'objects'}
-    visualize_kwargs: set = {'show', 'wait_time', 'no_save_vis', 'img_out_dir'}
+    visualize_kwargs: set = {'return_vis', 'show', 'wait_time', 'no_save_vis', 'img_out_dir'}
     postprocess_kwargs: set = {'no_save_pred', 'pred_out_dir'}
 
     def __init__(self,
@@ -132,28 +132,42 @@ class PartInferencer(BaseInferencer):
 
     def preprocess(self, inputs: List[str], batch_size: int = 1, objects: ObjectsInput = None):
         """Batches of the test pipeline's output for each image and its objects."""
-        if isinstance(objects, str):
-            objects = ObjectsFile.load(objects)
-        if objects is None and self.detector is None:
-            raise ValueError('give objects (an objects file or per-image masks) or a det_model')
-        records = (self.pipeline(self.record(i, path, self.objects_of(path, objects)))
+        objects_of = self.object_source(objects)
+        records = (self.pipeline(self.record(i, path, objects_of(path)))
                    for i, path in enumerate(inputs))
         yield from map(self.collate_fn, self._get_chunk_data(records, batch_size))
 
-    def objects_of(self, path: str, objects: ObjectsInput) -> ObjectsOfImage:
+    def object_source(self, objects: ObjectsInput) -> Callable[[str], ObjectsOfImage]:
+        """Image path -> its objects: from an objects file (by file name), a
+        dict, or the ``det_model``."""
+        if isinstance(objects, str):
+            objects = ObjectsFile.load(objects)
         if isinstance(objects, ObjectsFile):
-            name = osp.basename(path)
-            matches = [
-                i for i, im in objects.images.items() if osp.basename(im['file_name']) == name
-            ]
-            if not matches:
-                raise ValueError(f'{path}: no image named {name} in {objects.path}')
-            return [(objects.categories[objects.objects[o]['category_id']]['name'], objects.mask(o))
-                    for o in objects.objects_by_image[matches[0]]]
+            by_name = {osp.basename(im['file_name']): i for i, im in objects.images.items()}
+
+            def from_file(path: str) -> ObjectsOfImage:
+                img_id = by_name.get(osp.basename(path))
+                if img_id is None:
+                    raise ValueError(f'{path}: no image named {osp.basename(path)} in '
+                                     f'{objects.path}')
+                return [(objects.categories[objects.objects[o]['category_id']]['name'],
+                         objects.mask(o)) for o in objects.objects_by_image[img_id]]
+
+            return from_file
         if isinstance(objects, dict):
-            if path not in objects:
-                raise ValueError(f'{path}: no objects given for this image')
-            return objects[path]
+
+            def given(path: str) -> ObjectsOfImage:
+                if path not in objects:
+                    raise ValueError(f'{path}: no objects given for this image')
+                return objects[path]
+
+            return given
+        if self.detector is None:
+            raise ValueError('give objects (an objects file or per-image masks) or a det_model')
+        return self.detected_objects
+
+    def detected_objects(self, path: str) -> ObjectsOfImage:
+        """The ``det_model``'s objects above ``det_score_thr``, of the part model's classes."""
         sample = self.detector(path, return_datasamples=True)['predictions'][0]
         classes = self.detector.model.dataset_meta['classes']
         found = sample.pred_instances[sample.pred_instances.scores > self.det_score_thr]
@@ -184,12 +198,16 @@ class PartInferencer(BaseInferencer):
     def visualize(self,
                   inputs: List[str],
                   preds: List[DetDataSample],
+                  return_vis: bool = False,
                   show: bool = False,
                   wait_time: float = 0,
                   no_save_vis: bool = False,
                   img_out_dir: str = '') -> List[np.ndarray]:
-        """Objects beside their parts, per image; written to ``img_out_dir``."""
-        drawn = []
+        """Objects beside their parts, per image, when shown, returned or
+        written to ``img_out_dir``; nothing is drawn otherwise."""
+        drawn: List[np.ndarray] = []
+        if not (return_vis or show or (img_out_dir and not no_save_vis)):
+            return drawn
         for path, pred in zip(inputs, preds):
             self.visualizer.add_datasample(
                 osp.basename(path),
@@ -243,6 +261,7 @@ class PartInferencer(BaseInferencer):
                  wait_time: float = 0,
                  no_save_vis: bool = False,
                  no_save_pred: bool = False,
+                 return_vis: bool = False,
                  return_datasamples: bool = False) -> dict:
         """Parts of the objects of ``inputs`` (image paths or a folder).
 
@@ -252,12 +271,14 @@ class PartInferencer(BaseInferencer):
                 them with the ``det_model``.
             out_dir: with it, ``out_dir/preds/<image>.json`` and
                 ``out_dir/vis/<image>.png``.
+            return_vis: also return the drawings (``visualization``).
         """
         return super().__call__(
             inputs,
             return_datasamples=return_datasamples,
             batch_size=batch_size,
             objects=objects,
+            return_vis=return_vis,
             show=show,
             wait_time=wait_time,
             no_save_vis=no_save_vis,

@@ -17,8 +17,7 @@ class ObjectsDataset(CocoDataset):
     instance rules and empty-image filter), after :class:`ObjectsFile` has
     checked it (errors name the record). Classes come from the file's
     categories (ordered by id) unless the metainfo names some of them, in id
-    order; images come in
-    id order. Each record keeps ``object_ids``, the annotation ids of its
+    order; images come in id order. Each record keeps ``object_ids``, the annotation ids of its
     instances in order, so part predictions can name their object. Objects
     without ``bbox`` or ``area`` get them from their mask. Part annotations
     are never read here.
@@ -44,13 +43,15 @@ class ObjectsDataset(CocoDataset):
         return data_list
 
     def parse_data_info(self, raw_data_info: dict) -> dict:
-        anns = [self.with_box(ann) for ann in raw_data_info['raw_ann_info']]
-        record = super().parse_data_info(dict(raw_data_info, raw_ann_info=anns))
-        # the ids of the annotations CocoDataset keeps, in its order
-        record['object_ids'] = [
-            ann['id'] for ann in anns if super(ObjectsDataset, self).parse_data_info(
-                dict(raw_data_info, raw_ann_info=[ann]))['instances']
-        ]
+        """CocoDataset's record, with ``object_ids``: the ids of the annotations
+        it keeps, in its order (each annotation goes through its rules alone)."""
+        record = super().parse_data_info(dict(raw_data_info, raw_ann_info=[]))
+        record['object_ids'] = []
+        for ann in raw_data_info['raw_ann_info']:
+            kept = super().parse_data_info(dict(raw_data_info,
+                                                raw_ann_info=[self.with_box(ann)]))['instances']
+            record['instances'] += kept
+            record['object_ids'] += [ann['id']] * len(kept)
         return record
 
     def with_box(self, ann: dict) -> dict:

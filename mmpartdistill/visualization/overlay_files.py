@@ -52,7 +52,6 @@ def objects_and_parts(objects: ObjectsFile,
         part_ids=torch.tensor([p[2] for p in parts], dtype=torch.long),
         object_ids=torch.tensor([p[0] for p in parts], dtype=torch.long),
         object_labels=torch.tensor([p[1] for p in parts], dtype=torch.long))
-    sample.pred_instances.labels = sample.pred_instances.object_labels
     return sample
 
 

@@ -37,8 +37,7 @@ class PartLocalVisualizer(DetLocalVisualizer):
         colours = [tuple(int(c) for c in part_colour(int(k))) for k in instances.part_ids]
         self.draw_binary_masks(masks[order], colors=[colours[i] for i in order], alphas=self.alpha)
         object_ids = torch.as_tensor(instances.object_ids).cpu().numpy()
-        object_labels = torch.as_tensor(instances.get('object_labels',
-                                                      instances.labels)).cpu().numpy()
+        object_labels = torch.as_tensor(instances.object_labels).cpu().numpy()
         for obj in np.unique(object_ids):
             mine = object_ids == obj
             outline, _ = bitmap_to_polygon(masks[mine].any(0))

@@ -72,8 +72,12 @@ def test_batches_give_what_single_images_give(synthetic_root, weights):
         for im in ObjectsFile.load(objects).images.values()
     ][:3]
     inferencer = PartInferencer(str(CONFIG), str(weights / 'parts.pth'), 'cpu')
-    one = inferencer(images, objects)['predictions']
+    result = inferencer(images, objects)
+    one = result['predictions']
     assert len(one) == 3 and any(o['parts'] for r in one for o in r['objects'])
+    assert result['visualization'] == [], 'nothing drawn unless asked'
+    drawn = inferencer(images[:1], objects, return_vis=True)['visualization']
+    assert len(drawn) == 1 and drawn[0].ndim == 3
     assert inferencer(images, objects, batch_size=3)['predictions'] == one
 
 

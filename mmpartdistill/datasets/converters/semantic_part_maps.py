@@ -149,8 +149,7 @@ def write_semantic_part_maps(objects: ObjectsFile,
     meta, of_category = label_space(objects, by, parts, num_parts)
     meta_path = osp.join(out_dir, META_FILE)
     if osp.isfile(meta_path):
-        with open(meta_path) as f:
-            known = json.load(f)
+        known = load_part_maps_meta(meta_path)
         splits = known.pop('splits', {})
         if known != meta:
             raise ValueError(f'{meta_path}: the maps there have another label space '

@@ -8,9 +8,7 @@ from mmseg.registry import MODELS
 from torch import Tensor
 
 from ...datasets.converters.semantic_part_maps import load_part_maps_meta
-
-# a logit no softmax or argmax picks, yet finite
-EXCLUDED_LOGIT = -1e4
+from ..dense_heads.part_distillation_head import EXCLUDED_LOGIT
 
 
 @MODELS.register_module()

@@ -21,12 +21,12 @@ class QueryMask2FormerHead(Mask2FormerHead):
     it; a checkpoint with another number of queries is an error.
     """
 
-    query_feats: Optional[Tensor] = None
+    last_queries: Optional[Tensor] = None
 
     def _forward_head(self, decoder_out: Tensor, mask_feature: Tensor,
                       attn_mask_target_size: Tuple[int, int]) -> Tuple[Tensor, Tensor, Tensor]:
         # called after every decoder layer: the last call leaves the last layer's queries
-        self.query_feats = F.normalize(self.transformer_decoder.post_norm(decoder_out), dim=-1)
+        self.last_queries = decoder_out
         return super()._forward_head(decoder_out, mask_feature, attn_mask_target_size)
 
     def predict_with_queries(self, x: Tuple[Tensor],
@@ -34,7 +34,8 @@ class QueryMask2FormerHead(Mask2FormerHead):
         """``predict``'s class logits ``[B, Q, C + 1]`` and mask logits
         ``[B, Q, H, W]`` (padded input size), then query features ``[B, Q, C]``."""
         cls_logits, mask_logits = self.predict(x, batch_data_samples)
-        return cls_logits, mask_logits, self.query_feats
+        query_feats = F.normalize(self.transformer_decoder.post_norm(self.last_queries), dim=-1)
+        return cls_logits, mask_logits, query_feats
 
     def _load_from_state_dict(self, state_dict: dict, prefix: str, *args, **kwargs) -> None:
         queries = state_dict.get(prefix + 'query_feat.weight')
