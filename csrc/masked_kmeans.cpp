@@ -3,6 +3,7 @@
 #include <torch/extension.h>
 #include <torch/library.h>
 
+#include "common/masked_kmeans_core.h"
 #include "masked_kmeans.h"
 
 namespace mmpartdistill {
@@ -57,6 +58,32 @@ std::tuple<at::Tensor, at::Tensor, at::Tensor> masked_kmeans(
   return masked_kmeans_cpu(points, offsets, init_centroids, iters, metric, normalize_centroids);
 }
 
+// Seeding then Lloyd, n_init times from independent seeds; every instance
+// keeps the restart of lowest inertia (the first one on ties).
+std::tuple<at::Tensor, at::Tensor, at::Tensor> masked_kmeans_fit(
+    const at::Tensor& points, const at::Tensor& offsets, int64_t k, int64_t iters, int64_t metric,
+    bool normalize_centroids, int64_t seed, int64_t n_init) {
+  TORCH_CHECK(n_init >= 1, "n_init must be >= 1, got ", n_init);
+  std::tuple<at::Tensor, at::Tensor, at::Tensor> best;
+  at::Tensor sizes;
+  for (int64_t r = 0; r < n_init; ++r) {
+    const at::Tensor init = kmeanspp_init(
+        points, offsets, k, static_cast<int64_t>(restart_seed(static_cast<uint64_t>(seed), r)));
+    auto run = masked_kmeans(points, offsets, init, iters, metric, normalize_centroids);
+    if (r == 0) {
+      best = std::move(run);
+      sizes = offsets.narrow(0, 1, offsets.size(0) - 1) - offsets.narrow(0, 0, offsets.size(0) - 1);
+      continue;
+    }
+    const at::Tensor better = std::get<2>(run) < std::get<2>(best);
+    std::get<0>(best) = at::where(better.repeat_interleave(sizes, 0, points.size(0)),
+                                  std::get<0>(run), std::get<0>(best));
+    std::get<1>(best) = at::where(better.view({-1, 1, 1}), std::get<1>(run), std::get<1>(best));
+    std::get<2>(best) = at::where(better, std::get<2>(run), std::get<2>(best));
+  }
+  return best;
+}
+
 }  // namespace
 
 TORCH_LIBRARY(mmpartdistill, m) {
@@ -64,17 +91,22 @@ TORCH_LIBRARY(mmpartdistill, m) {
   m.def(
       "masked_kmeans(Tensor points, Tensor offsets, Tensor init_centroids, int iters, "
       "int metric, bool normalize_centroids) -> (Tensor, Tensor, Tensor)");
+  m.def(
+      "masked_kmeans_fit(Tensor points, Tensor offsets, int k, int iters, int metric, "
+      "bool normalize_centroids, int seed, int n_init) -> (Tensor, Tensor, Tensor)");
 }
 
 TORCH_LIBRARY_IMPL(mmpartdistill, CPU, m) {
   m.impl("kmeanspp_init", &kmeanspp_init);
   m.impl("masked_kmeans", &masked_kmeans);
+  m.impl("masked_kmeans_fit", &masked_kmeans_fit);
 }
 
 #ifdef WITH_CUDA
 TORCH_LIBRARY_IMPL(mmpartdistill, CUDA, m) {
   m.impl("kmeanspp_init", &kmeanspp_init);
   m.impl("masked_kmeans", &masked_kmeans);
+  m.impl("masked_kmeans_fit", &masked_kmeans_fit);
 }
 #endif
 

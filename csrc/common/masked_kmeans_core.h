@@ -40,6 +40,23 @@ MMPD_HOST_DEVICE inline int64_t uniform_index(uint64_t seed, int64_t instance, i
   return idx < n ? idx : n - 1;
 }
 
+// Candidate centres drawn per k-means++ step; the one that lowers the
+// potential most is kept (greedy k-means++, as scikit-learn seeds).
+MMPD_HOST_DEVICE inline int64_t local_trials(int64_t k) {
+  return 2 + static_cast<int64_t>(log(static_cast<double>(k)));
+}
+
+// Draw index of candidate t of seeding step c >= 1 (draw 0 picks the first centre).
+MMPD_HOST_DEVICE inline int64_t seeding_draw(int64_t c, int64_t t, int64_t trials) {
+  return 1 + (c - 1) * trials + t;
+}
+
+// Seed of restart r of an n_init run; restart 0 uses the caller's seed, so
+// n_init=1 and the seeding op alone start from the same centroids.
+MMPD_HOST_DEVICE inline uint64_t restart_seed(uint64_t seed, int64_t r) {
+  return r == 0 ? seed : splitmix64(seed ^ (0xD1B54A32D192ED03ULL * static_cast<uint64_t>(r)));
+}
+
 inline void fill_nan(float* out, int64_t count) {
   const float nan = std::numeric_limits<float>::quiet_NaN();
   for (int64_t i = 0; i < count; ++i) out[i] = nan;
@@ -53,16 +70,19 @@ MMPD_HOST_DEVICE inline float expanded_sqdist(float xnorm, float dot, float cnor
   return v > 0.f ? v : 0.f;
 }
 
-// Index of the k-means++ draw `c` given the cumulative weights of a
-// sequential double prefix sum over d2 (total > 0): the first point whose
-// running sum exceeds u * total.
-inline int64_t weighted_pick(const double* d2, int64_t n, double target) {
-  double cum = 0.0;
-  for (int64_t i = 0; i < n; ++i) {
-    cum += d2[i];
-    if (cum > target) return i;
+// First index whose running sum `cum` (a sequential double prefix sum of the
+// k-means++ weights) exceeds target; the last index when none does.
+inline int64_t weighted_pick(const double* cum, int64_t n, double target) {
+  int64_t lo = 0, hi = n;
+  while (lo < hi) {
+    const int64_t mid = lo + (hi - lo) / 2;
+    if (cum[mid] > target) {
+      hi = mid;
+    } else {
+      lo = mid + 1;
+    }
   }
-  return n - 1;
+  return lo < n ? lo : n - 1;
 }
 
 // Picks each row's nearest centroid from its dot products `dots [rows, k]`.

@@ -246,50 +246,71 @@ class InstanceKMeans {
   std::vector<float> cnorm_, moved_, half_gap_;
 };
 
+// Greedy k-means++ of one instance into out [k, d]: each step draws
+// local_trials(k) candidates with probability proportional to the squared
+// distance to the nearest chosen centre and keeps the one that leaves the
+// smallest potential (sum of those distances).
+void seed_instance(const at::Tensor& x, int64_t k, uint64_t seed, int64_t b, float* out) {
+  const int64_t n = x.size(0), d = x.size(1);
+  if (n <= k) {
+    if (n > 0) std::memcpy(out, x.data_ptr<float>(), sizeof(float) * n * d);
+    fill_nan(out + n * d, (k - n) * d);
+    return;
+  }
+  const float* xp = x.data_ptr<float>();
+  const at::Tensor xnorm = row_norms(x);
+  const float* xn = xnorm.data_ptr<float>();
+  const int64_t trials = local_trials(k);
+  std::vector<double> d2(n, std::numeric_limits<double>::infinity()), cum(n), pot(trials);
+  std::vector<int64_t> picks{uniform_index(seed, b, 0, n)};
+  for (int64_t c = 0; c < k; ++c) {
+    if (c > 0) {
+      std::partial_sum(d2.begin(), d2.end(), cum.begin());
+      const double total = cum[n - 1];
+      picks.clear();
+      if (total > 0.0) {
+        for (int64_t t = 0; t < trials; ++t) {
+          picks.push_back(
+              weighted_pick(cum.data(), n, uniform01(seed, b, seeding_draw(c, t, trials)) * total));
+        }
+      } else {
+        picks.push_back(uniform_index(seed, b, seeding_draw(c, 0, trials), n));
+      }
+    }
+    const int64_t m = static_cast<int64_t>(picks.size());
+    const at::Tensor candidates = x.index_select(
+        0, at::from_blob(picks.data(), {m}, at::kLong));
+    const at::Tensor dots = at::mm(x, candidates.t()).contiguous();
+    const at::Tensor cnorm = row_norms(candidates);
+    const float* dp = dots.data_ptr<float>();
+    const float* cn = cnorm.data_ptr<float>();
+    int64_t best = 0;
+    if (m > 1) {
+      std::fill(pot.begin(), pot.end(), 0.0);
+      for (int64_t i = 0; i < n; ++i) {
+        for (int64_t t = 0; t < m; ++t) {
+          pot[t] += std::min(d2[i], static_cast<double>(expanded_sqdist(xn[i], dp[i * m + t], cn[t])));
+        }
+      }
+      best = std::min_element(pot.begin(), pot.begin() + m) - pot.begin();
+    }
+    std::memcpy(out + c * d, xp + picks[best] * d, sizeof(float) * d);
+    for (int64_t i = 0; i < n; ++i) {
+      d2[i] = std::min(d2[i], static_cast<double>(expanded_sqdist(xn[i], dp[i * m + best], cn[best])));
+    }
+  }
+}
+
 }  // namespace
 
 at::Tensor kmeanspp_init_cpu(const at::Tensor& points, const at::Tensor& offsets, int64_t k,
                              int64_t seed) {
   const int64_t batch = offsets.size(0) - 1;
-  const int64_t d = points.size(1);
-  at::Tensor centroids = at::empty({batch, k, d}, points.options());
+  at::Tensor centroids = at::empty({batch, k, points.size(1)}, points.options());
   const int64_t* off = offsets.data_ptr<int64_t>();
   for_each_instance(off, batch, [&](int64_t b) {
-    std::vector<double> d2;
-    {
-      const int64_t n = off[b + 1] - off[b];
-      at::Tensor x = points.narrow(0, off[b], n);
-      float* out = centroids[b].data_ptr<float>();
-      if (n <= k) {
-        if (n > 0) std::memcpy(out, x.data_ptr<float>(), sizeof(float) * n * d);
-        fill_nan(out + n * d, (k - n) * d);
-        return;
-      }
-      const float* xp = x.data_ptr<float>();
-      const at::Tensor xnorm = row_norms(x);
-      const float* xn = xnorm.data_ptr<float>();
-      d2.assign(n, std::numeric_limits<double>::infinity());
-      int64_t pick = uniform_index(static_cast<uint64_t>(seed), b, 0, n);
-      for (int64_t c = 0; c < k; ++c) {
-        if (c > 0) {
-          double total = 0.0;
-          for (int64_t i = 0; i < n; ++i) total += d2[i];
-          pick = total > 0.0
-                     ? weighted_pick(d2.data(), n,
-                                     uniform01(static_cast<uint64_t>(seed), b, c) * total)
-                     : uniform_index(static_cast<uint64_t>(seed), b, c, n);
-        }
-        std::memcpy(out + c * d, xp + pick * d, sizeof(float) * d);
-        const at::Tensor centre = centroids[b][c];
-        const float cn = (centre * centre).sum().item<float>();
-        const at::Tensor dots = at::mv(x, centre);
-        const float* dp = dots.data_ptr<float>();
-        for (int64_t i = 0; i < n; ++i) {
-          const double dist = expanded_sqdist(xn[i], dp[i], cn);
-          if (dist < d2[i]) d2[i] = dist;
-        }
-      }
-    }
+    seed_instance(points.narrow(0, off[b], off[b + 1] - off[b]), k,
+                  static_cast<uint64_t>(seed), b, centroids.data_ptr<float>() + b * k * points.size(1));
   });
   return centroids;
 }

@@ -33,11 +33,17 @@ at::Tensor kmeanspp_init_cuda(const at::Tensor& points, const at::Tensor& offset
   const c10::cuda::CUDAGuard guard(points.device());
   const int64_t batch = offsets.size(0) - 1;
   at::Tensor centroids = at::empty({batch, k, points.size(1)}, points.options().dtype(at::kFloat));
+  TORCH_CHECK(k <= cuda::kMaxSeedClusters, "k must be <= ", cuda::kMaxSeedClusters,
+              " for seeding on CUDA, got ", k);
   at::Tensor d2 = at::empty({points.size(0)}, points.options().dtype(at::kDouble));
+  at::Tensor cand = at::empty({batch, cuda::kMaxTrials, points.size(1)}, points.options().dtype(at::kFloat));
+  at::Tensor cand_dist = at::empty({points.size(0), cuda::kMaxTrials}, points.options().dtype(at::kFloat));
   check(cuda::launch_kmeanspp(points.data_ptr(), point_type(points), offsets.data_ptr<int64_t>(),
                               batch, points.size(1), static_cast<int>(k),
                               static_cast<uint64_t>(seed), centroids.data_ptr<float>(),
-                              d2.data_ptr<double>(), c10::cuda::getCurrentCUDAStream().stream()),
+                              d2.data_ptr<double>(), cand.data_ptr<float>(),
+                              cand_dist.data_ptr<float>(),
+                              c10::cuda::getCurrentCUDAStream().stream()),
         "masked k-means seeding kernel");
   return centroids;
 }

@@ -12,10 +12,14 @@ enum class PointType { kFloat, kHalf, kBFloat16 };
 
 // Largest k the kernels are instantiated for.
 constexpr int kMaxClusters = 64;
+// Most k-means++ candidates per step, and the largest k whose
+// local_trials(k) stays within them.
+constexpr int kMaxTrials = 8;
+constexpr int kMaxSeedClusters = 1096;
 
 cudaError_t launch_kmeanspp(const void* points, PointType type, const int64_t* offsets,
                             int64_t batch, int64_t d, int k, uint64_t seed, float* centroids,
-                            double* d2, cudaStream_t stream);
+                            double* d2, float* cand, float* cand_dist, cudaStream_t stream);
 
 cudaError_t launch_lloyd(const void* points, PointType type, const int64_t* offsets,
                          int64_t batch, int64_t d, int k, int iters, int metric, bool normalize,

@@ -9,9 +9,10 @@ namespace {
 
 template <typename T>
 cudaError_t seed_typed(const void* points, const int64_t* offsets, int64_t batch, int64_t d,
-                       int k, uint64_t seed, float* centroids, double* d2, cudaStream_t stream) {
+                       int k, uint64_t seed, float* centroids, double* d2, float* cand,
+                       float* cand_dist, cudaStream_t stream) {
   kmeanspp_kernel<T><<<batch, kThreads, 0, stream>>>(static_cast<const T*>(points), offsets, d,
-                                                     k, seed, centroids, d2);
+                                                     k, seed, centroids, d2, cand, cand_dist);
   return cudaGetLastError();
 }
 
@@ -59,16 +60,17 @@ cudaError_t lloyd_typed(const void* points, const int64_t* offsets, int64_t batc
 
 cudaError_t launch_kmeanspp(const void* points, PointType type, const int64_t* offsets,
                             int64_t batch, int64_t d, int k, uint64_t seed, float* centroids,
-                            double* d2, cudaStream_t stream) {
+                            double* d2, float* cand, float* cand_dist, cudaStream_t stream) {
   if (batch == 0) return cudaSuccess;
+  if (local_trials(k) > kMaxTrials) return cudaErrorInvalidValue;
   switch (type) {
     case PointType::kHalf:
-      return seed_typed<__half>(points, offsets, batch, d, k, seed, centroids, d2, stream);
+      return seed_typed<__half>(points, offsets, batch, d, k, seed, centroids, d2, cand, cand_dist, stream);
     case PointType::kBFloat16:
-      return seed_typed<__nv_bfloat16>(points, offsets, batch, d, k, seed, centroids, d2,
-                                       stream);
+      return seed_typed<__nv_bfloat16>(points, offsets, batch, d, k, seed, centroids, d2, cand,
+                                       cand_dist, stream);
     default:
-      return seed_typed<float>(points, offsets, batch, d, k, seed, centroids, d2, stream);
+      return seed_typed<float>(points, offsets, batch, d, k, seed, centroids, d2, cand, cand_dist, stream);
   }
 }
 

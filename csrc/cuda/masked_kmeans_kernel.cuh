@@ -17,6 +17,7 @@
 #include <cstdint>
 
 #include "../common/masked_kmeans_core.h"
+#include "masked_kmeans_cuda.h"
 
 namespace mmpartdistill {
 namespace cuda {
@@ -102,18 +103,26 @@ __device__ void warp_dots(const T* x, const float* c, int64_t d, int k, float* d
   *xnorm = warp_sum(xx);
 }
 
-// k-means++ seeding, one block per instance. d2 is workspace of N doubles.
+// Greedy k-means++ seeding, one block per instance (the CPU backend's rule:
+// local_trials(k) candidates per step, the one of lowest potential kept).
+// Workspace: d2 [N] doubles, cand [B, kMaxTrials, d] and cand_dist
+// [N, kMaxTrials] floats. Thread 0 draws the candidates in one sequential
+// scan of the running sum, so picks match the CPU's for equal weights.
 template <typename T>
 __global__ void kmeanspp_kernel(const T* points, const int64_t* offsets, int64_t d, int k,
-                                uint64_t seed, float* centroids, double* d2) {
+                                uint64_t seed, float* centroids, double* d2, float* cand,
+                                float* cand_dist) {
   __shared__ double scratch[kWarps];
-  __shared__ int64_t pick_shared;
-  __shared__ float cnorm_shared;
+  __shared__ int64_t picks[kMaxTrials];
+  __shared__ float cnorm[kMaxTrials];
+  __shared__ int num_picks;
   const int64_t b = blockIdx.x;
   const int64_t start = offsets[b], n = offsets[b + 1] - start;
   const T* x = points + start * d;
   float* c = centroids + b * k * d;
   double* dist = d2 + start;
+  float* cw = cand + b * kMaxTrials * d;
+  float* cd = cand_dist + start * kMaxTrials;
   if (n <= k) {
     for (int64_t e = threadIdx.x; e < static_cast<int64_t>(k) * d; e += kThreads) {
       c[e] = e < n * d ? to_float(x[e]) : __int_as_float(0x7fc00000);
@@ -121,49 +130,78 @@ __global__ void kmeanspp_kernel(const T* points, const int64_t* offsets, int64_t
     return;
   }
   for (int64_t i = threadIdx.x; i < n; i += kThreads) dist[i] = DBL_MAX;
+  const int trials = static_cast<int>(local_trials(k));
   const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
   for (int j = 0; j < k; ++j) {
     __syncthreads();
     if (threadIdx.x == 0) {
-      int64_t pick = uniform_index(seed, b, 0, n);
-      if (j > 0) {
-        double total = 0.0;
-        for (int64_t i = 0; i < n; ++i) total += dist[i];
-        if (total > 0.0) {
-          const double target = uniform01(seed, b, j) * total;
-          double cum = 0.0;
-          pick = n - 1;
-          for (int64_t i = 0; i < n; ++i) {
-            cum += dist[i];
-            if (cum > target) {
-              pick = i;
-              break;
-            }
+      double total = 0.0;
+      for (int64_t i = 0; j > 0 && i < n; ++i) total += dist[i];
+      if (j > 0 && total > 0.0) {
+        double target[kMaxTrials];
+        int order[kMaxTrials];
+        for (int t = 0; t < trials; ++t) {
+          target[t] = uniform01(seed, b, seeding_draw(j, t, trials)) * total;
+          int s = t;
+          for (; s > 0 && target[order[s - 1]] > target[t]; --s) order[s] = order[s - 1];
+          order[s] = t;
+        }
+        double cum = 0.0;
+        int64_t i = 0;
+        for (int s = 0; s < trials; ++s) {
+          for (; i < n && !(cum + dist[i] > target[order[s]]); ++i) cum += dist[i];
+          picks[order[s]] = i < n ? i : n - 1;
+        }
+        num_picks = trials;
+      } else {
+        picks[0] = uniform_index(seed, b, j == 0 ? 0 : seeding_draw(j, 0, trials), n);
+        num_picks = 1;
+      }
+    }
+    __syncthreads();
+    const int m = num_picks;
+    for (int64_t e = threadIdx.x; e < m * d; e += kThreads) {
+      cw[e] = to_float(x[picks[e / d] * d + e % d]);
+    }
+    __syncthreads();
+    if (warp < m) {
+      float part = 0.f;
+      for (int64_t t = lane; t < d; t += 32) part += cw[warp * d + t] * cw[warp * d + t];
+      part = warp_sum(part);
+      if (lane == 0) cnorm[warp] = part;
+    }
+    __syncthreads();
+    double pot[kMaxTrials];
+#pragma unroll
+    for (int t = 0; t < kMaxTrials; ++t) pot[t] = 0.0;
+    for (int64_t i = warp; i < n; i += kWarps) {
+      float dots[kMaxTrials], xn;
+      warp_dots<T, kMaxTrials>(x + i * d, cw, d, m, dots, &xn);
+      if (lane == 0) {
+#pragma unroll
+        for (int t = 0; t < kMaxTrials; ++t) {
+          if (t < m) {
+            const float v = expanded_sqdist(xn, dots[t], cnorm[t]);
+            cd[i * kMaxTrials + t] = v;
+            pot[t] += fmin(dist[i], static_cast<double>(v));
           }
-        } else {
-          pick = uniform_index(seed, b, j, n);
         }
       }
-      pick_shared = pick;
     }
-    __syncthreads();
-    float* cj = c + j * d;
-    double part = 0.0;
-    for (int64_t t = threadIdx.x; t < d; t += kThreads) {
-      const float v = to_float(x[pick_shared * d + t]);
-      cj[t] = v;
-      part += static_cast<double>(v) * v;
-    }
-    const double cn = block_sum(part, scratch);
-    if (threadIdx.x == 0) cnorm_shared = static_cast<float>(cn);
-    __syncthreads();
-    for (int64_t i = warp; i < n; i += kWarps) {
-      float dot, xn;
-      warp_dots<T, 1>(x + i * d, cj, d, 1, &dot, &xn);
-      if (lane == 0) {
-        const double v = expanded_sqdist(xn, dot, cnorm_shared);
-        if (v < dist[i]) dist[i] = v;
+    int best = 0;
+    double best_pot = DBL_MAX;
+    for (int t = 0; t < m && m > 1; ++t) {
+      const double total = block_sum(pot[t], scratch);
+      if (total < best_pot) {
+        best_pot = total;
+        best = t;
       }
+    }
+    __syncthreads();
+    for (int64_t t = threadIdx.x; t < d; t += kThreads) c[j * d + t] = cw[best * d + t];
+    for (int64_t i = threadIdx.x; i < n; i += kThreads) {
+      const double v = cd[i * kMaxTrials + best];
+      if (v < dist[i]) dist[i] = v;
     }
   }
 }

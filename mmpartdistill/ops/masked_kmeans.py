@@ -1,4 +1,5 @@
 """Batched k-means over ragged instances (the masked-feature k-means op)."""
+import numbers
 from typing import NamedTuple, Optional
 
 import torch
@@ -37,11 +38,29 @@ def check_packed(points: torch.Tensor, offsets: torch.Tensor) -> None:
                          f'got {int(offsets[0])} and {int(offsets[-1])}')
     if offsets.numel() > 1 and bool((offsets[1:] < offsets[:-1]).any()):
         raise ValueError('offsets must be non-decreasing')
-    # One cheap pass: a NaN or inf anywhere makes the sum non-finite (so may
-    # overflow of huge finite values, which the exact check then clears).
-    if not bool(torch.isfinite(points.sum())) and not bool(torch.isfinite(points).all()):
-        bad = int((~torch.isfinite(points)).any(dim=1).nonzero()[0])
-        raise ValueError(f'points hold a non-finite value (first at row {bad})')
+    check_row_norms(points)
+
+
+def check_row_norms(points: torch.Tensor) -> None:
+    """Raise ValueError naming the first row that is non-finite or whose squared
+    norm overflows float32, where the op computes (it would give NaN inertia)."""
+    norms = torch.linalg.vector_norm(points.float(), dim=1)
+    bad = ~torch.isfinite(norms * norms * 4)  # |x|^2 - 2 x.c + |c|^2 must stay finite
+    if bool(bad.any()):
+        row = int(bad.nonzero()[0])
+        if not bool(torch.isfinite(points[row]).all()):
+            raise ValueError(f'points hold a non-finite value (first at row {row})')
+        raise ValueError(f'points row {row} overflows float32: its squared norm exceeds '
+                         f'{torch.finfo(torch.float32).max / 4:.1e}; scale the features down')
+
+
+def check_int(name: str, value, minimum: int) -> int:
+    """``value`` as an int, or a ValueError naming the argument."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise ValueError(f'{name} must be an int, got {value!r} ({type(value).__name__})')
+    if value < minimum:
+        raise ValueError(f'{name} must be >= {minimum}, got {value}')
+    return int(value)
 
 
 def prepare_points(points: torch.Tensor, metric: str) -> torch.Tensor:
@@ -60,10 +79,14 @@ def kmeanspp_init(points: torch.Tensor,
                   offsets: torch.Tensor,
                   k: int,
                   seed: int = 0) -> torch.Tensor:
-    """Seeded k-means++ centroids ``[B, k, D]`` per instance, deterministic for a seed."""
+    """Greedy k-means++ centroids ``[B, k, D]`` per instance, deterministic for a seed.
+
+    Each step draws ``2 + int(ln k)`` candidates with probability proportional
+    to the squared distance to the nearest chosen centroid and keeps the one
+    that lowers the potential most, as scikit-learn seeds.
+    """
     check_packed(points, offsets)
-    if k < 1:
-        raise ValueError(f'k must be >= 1, got {k}')
+    k, seed = check_int('k', k, 1), check_int('seed', seed, 0)
     return torch.ops.mmpartdistill.kmeanspp_init(prepare_points(points, 'l2'), offsets, k, seed)
 
 
@@ -73,7 +96,8 @@ def masked_kmeans(points: torch.Tensor,
                   iters: int = 20,
                   metric: str = 'l2',
                   seed: int = 0,
-                  init_centroids: Optional[torch.Tensor] = None) -> MaskedKMeansResult:
+                  init_centroids: Optional[torch.Tensor] = None,
+                  n_init: int = 1) -> MaskedKMeansResult:
     """Cluster every instance of a packed batch into ``k`` clusters at once.
 
     Args:
@@ -87,16 +111,20 @@ def masked_kmeans(points: torch.Tensor,
             assign) or ``'cosine'`` (spherical k-means).
         seed: k-means++ seed, used when ``init_centroids`` is None.
         init_centroids: optional ``[B, k, D]`` starting centroids.
+        n_init: seeded starts run in the same call; each instance keeps the
+            one of lowest inertia. Only without ``init_centroids``.
     """
     check_packed(points, offsets)
-    if k < 1:
-        raise ValueError(f'k must be >= 1, got {k}')
-    if iters < 0:
-        raise ValueError(f'iters must be >= 0, got {iters}')
+    k, iters = check_int('k', k, 1), check_int('iters', iters, 0)
+    seed, n_init = check_int('seed', seed, 0), check_int('n_init', n_init, 1)
     points = prepare_points(points, metric)
     if init_centroids is None:
-        init_centroids = torch.ops.mmpartdistill.kmeanspp_init(points, offsets, k, seed)
-    elif tuple(init_centroids.shape) != (offsets.numel() - 1, k, points.shape[1]):
+        labels, centroids, inertia = torch.ops.mmpartdistill.masked_kmeans_fit(
+            points, offsets, k, iters, METRICS[metric], metric == 'cosine', seed, n_init)
+        return MaskedKMeansResult(labels, centroids, inertia)
+    if n_init != 1:
+        raise ValueError(f'n_init must be 1 with init_centroids, got {n_init}')
+    if tuple(init_centroids.shape) != (offsets.numel() - 1, k, points.shape[1]):
         raise ValueError(
             f'init_centroids must be [B, k, D] = '
             f'{[offsets.numel() - 1, k, points.shape[1]]}, got {list(init_centroids.shape)}')

@@ -29,6 +29,12 @@ def _uniform_index(seed: int, instance: int, draw: int, n: int) -> int:
     return min(int(_uniform01(seed, instance, draw) * n), n - 1)
 
 
+def _restart_seed(seed: int, restart: int) -> int:
+    if restart == 0:
+        return seed
+    return _splitmix64(seed ^ ((0xD1B54A32D192ED03 * restart) & _MASK64))
+
+
 def _sqdist(xnorm: torch.Tensor, dots: torch.Tensor, cnorm: torch.Tensor) -> torch.Tensor:
     return (xnorm - 2 * dots + cnorm).clamp_min(0)
 
@@ -37,9 +43,10 @@ def kmeanspp_init_reference(points: torch.Tensor,
                             offsets: torch.Tensor,
                             k: int,
                             seed: int = 0) -> torch.Tensor:
-    """k-means++ seeding with the op's counter-based draws."""
+    """Greedy k-means++ seeding with the op's counter-based draws."""
     check_packed(points, offsets)
     points = points.float()
+    trials = 2 + int(math.log(k))
     out = torch.full((offsets.numel() - 1, k, points.shape[1]), math.nan, device=points.device)
     for b in range(offsets.numel() - 1):
         x = points[offsets[b]:offsets[b + 1]]
@@ -49,18 +56,24 @@ def kmeanspp_init_reference(points: torch.Tensor,
             continue
         xnorm = (x * x).sum(1)
         d2 = torch.full((n, ), math.inf, dtype=torch.float64, device=x.device)
-        pick = _uniform_index(seed, b, 0, n)
+        picks = [_uniform_index(seed, b, 0, n)]
         for c in range(k):
             if c > 0:
-                total = float(d2.sum())
+                cum = torch.cumsum(d2, 0)
+                total = float(cum[-1])
                 if total > 0:
-                    above = (torch.cumsum(d2, 0) > _uniform01(seed, b, c) * total).nonzero()
-                    pick = int(above[0]) if above.numel() else n - 1
+                    targets = torch.tensor(
+                        [_uniform01(seed, b, 1 + (c - 1) * trials + t) * total for t in range(trials)],
+                        dtype=torch.float64,
+                        device=x.device)
+                    picks = torch.searchsorted(cum, targets, right=True).clamp_max(n - 1).tolist()
                 else:
-                    pick = _uniform_index(seed, b, c, n)
-            out[b, c] = x[pick]
-            dist = _sqdist(xnorm, x @ out[b, c], (out[b, c] * out[b, c]).sum()).double()
-            d2 = torch.minimum(d2, dist)
+                    picks = [_uniform_index(seed, b, 1 + (c - 1) * trials, n)]
+            candidates = x[picks]
+            dist = _sqdist(xnorm[:, None], x @ candidates.T, (candidates * candidates).sum(1))
+            best = int(torch.minimum(d2[:, None], dist.double()).sum(0).argmin()) if c > 0 else 0
+            out[b, c] = candidates[best]
+            d2 = torch.minimum(d2, dist[:, best].double())
     return out
 
 
@@ -77,12 +90,32 @@ def masked_kmeans_reference(points: torch.Tensor,
                             iters: int = 20,
                             metric: str = 'l2',
                             seed: int = 0,
-                            init_centroids: Optional[torch.Tensor] = None) -> MaskedKMeansResult:
+                            init_centroids: Optional[torch.Tensor] = None,
+                            n_init: int = 1) -> MaskedKMeansResult:
     """Same contract as :func:`mmpartdistill.ops.masked_kmeans`."""
     check_packed(points, offsets)
     points = prepare_points(points, metric)
-    if init_centroids is None:
-        init_centroids = kmeanspp_init_reference(points, offsets, k, seed)
+    if init_centroids is not None:
+        return _lloyd(points, offsets, k, iters, metric, init_centroids)
+    best = None
+    for restart in range(n_init):
+        start = kmeanspp_init_reference(points, offsets, k, _restart_seed(seed, restart))
+        run = _lloyd(points, offsets, k, iters, metric, start)
+        if best is None:
+            best = run
+            continue
+        better = run.inertia < best.inertia
+        sizes = offsets[1:] - offsets[:-1]
+        best = MaskedKMeansResult(
+            torch.where(better.repeat_interleave(sizes), run.labels, best.labels),
+            torch.where(better[:, None, None], run.centroids, best.centroids),
+            torch.where(better, run.inertia, best.inertia))
+    return best
+
+
+def _lloyd(points: torch.Tensor, offsets: torch.Tensor, k: int, iters: int, metric: str,
+           init_centroids: torch.Tensor) -> MaskedKMeansResult:
+    """Lloyd iterations of every instance from the given centroids."""
     centroids = init_centroids.float().clone()
     labels = torch.zeros(points.shape[0], dtype=torch.int64, device=points.device)
     inertia = torch.zeros(offsets.numel() - 1, device=points.device)
