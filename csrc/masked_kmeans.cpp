@@ -58,21 +58,22 @@ std::tuple<at::Tensor, at::Tensor, at::Tensor> masked_kmeans(
   return masked_kmeans_cpu(points, offsets, init_centroids, iters, metric, normalize_centroids);
 }
 
-// Seeding then Lloyd, n_init times from independent seeds; every instance
-// keeps the restart of lowest inertia (the first one on ties).
-std::tuple<at::Tensor, at::Tensor, at::Tensor> masked_kmeans_fit(
+#ifdef WITH_CUDA
+// Seeding then Lloyd, n_init times from independent seeds, as separate
+// launches; every instance keeps the restart of lowest inertia (the first
+// on ties), as the CPU backend does within each instance's task.
+std::tuple<at::Tensor, at::Tensor, at::Tensor> fit_by_restarts(
     const at::Tensor& points, const at::Tensor& offsets, int64_t k, int64_t iters, int64_t metric,
     bool normalize_centroids, int64_t seed, int64_t n_init) {
-  TORCH_CHECK(n_init >= 1, "n_init must be >= 1, got ", n_init);
+  const at::Tensor sizes =
+      offsets.narrow(0, 1, offsets.size(0) - 1) - offsets.narrow(0, 0, offsets.size(0) - 1);
   std::tuple<at::Tensor, at::Tensor, at::Tensor> best;
-  at::Tensor sizes;
   for (int64_t r = 0; r < n_init; ++r) {
-    const at::Tensor init = kmeanspp_init(
+    const at::Tensor init = kmeanspp_init_cuda(
         points, offsets, k, static_cast<int64_t>(restart_seed(static_cast<uint64_t>(seed), r)));
-    auto run = masked_kmeans(points, offsets, init, iters, metric, normalize_centroids);
+    auto run = masked_kmeans_cuda(points, offsets, init, iters, metric, normalize_centroids);
     if (r == 0) {
       best = std::move(run);
-      sizes = offsets.narrow(0, 1, offsets.size(0) - 1) - offsets.narrow(0, 0, offsets.size(0) - 1);
       continue;
     }
     const at::Tensor better = std::get<2>(run) < std::get<2>(best);
@@ -82,6 +83,24 @@ std::tuple<at::Tensor, at::Tensor, at::Tensor> masked_kmeans_fit(
     std::get<2>(best) = at::where(better, std::get<2>(run), std::get<2>(best));
   }
   return best;
+}
+#endif
+
+std::tuple<at::Tensor, at::Tensor, at::Tensor> masked_kmeans_fit(
+    const at::Tensor& points, const at::Tensor& offsets, int64_t k, int64_t iters, int64_t metric,
+    bool normalize_centroids, int64_t seed, int64_t n_init) {
+  check_packed(points, offsets);
+  TORCH_CHECK(k >= 1, "k must be >= 1, got ", k);
+  TORCH_CHECK(iters >= 0, "iters must be >= 0, got ", iters);
+  TORCH_CHECK(metric == 0 || metric == 1, "metric must be 0 (l2) or 1 (dot), got ", metric);
+  TORCH_CHECK(n_init >= 1, "n_init must be >= 1, got ", n_init);
+#ifdef WITH_CUDA
+  if (points.is_cuda()) {
+    return fit_by_restarts(points, offsets, k, iters, metric, normalize_centroids, seed, n_init);
+  }
+#endif
+  return masked_kmeans_fit_cpu(points, offsets, k, iters, metric, normalize_centroids, seed,
+                               n_init);
 }
 
 }  // namespace

@@ -38,7 +38,6 @@ def check_packed(points: torch.Tensor, offsets: torch.Tensor) -> None:
                          f'got {int(offsets[0])} and {int(offsets[-1])}')
     if offsets.numel() > 1 and bool((offsets[1:] < offsets[:-1]).any()):
         raise ValueError('offsets must be non-decreasing')
-    check_row_norms(points)
 
 
 def check_row_norms(points: torch.Tensor) -> None:
@@ -65,9 +64,16 @@ def check_int(name: str, value, minimum: int) -> int:
 
 def prepare_points(points: torch.Tensor, metric: str) -> torch.Tensor:
     """Contiguous float32 (float16/bfloat16 stay as they are on CUDA, where the
-    kernels accumulate in float32); rows L2-normalised for the cosine metric."""
+    kernels accumulate in float32); rows L2-normalised for the cosine metric.
+
+    Rows that are non-finite or overflow float32 raise ValueError naming the
+    row: here when the cast, the normalisation or the device would hide them,
+    in the CPU op itself (which computes the row norms anyway) otherwise.
+    """
     if metric not in METRICS:
         raise ValueError(f"metric must be one of {sorted(METRICS)}, got '{metric}'")
+    if points.is_cuda or points.dtype != torch.float32 or metric == 'cosine':
+        check_row_norms(points)
     low_precision = points.is_cuda and points.dtype in (torch.float16, torch.bfloat16)
     points = (points if low_precision else points.float()).contiguous()
     if metric == 'cosine':

@@ -8,7 +8,8 @@ from typing import Optional
 
 import torch
 
-from .masked_kmeans import METRICS, MaskedKMeansResult, check_packed, prepare_points
+from .masked_kmeans import (METRICS, MaskedKMeansResult, check_packed, check_row_norms,
+                            prepare_points)
 
 _MASK64 = (1 << 64) - 1
 
@@ -45,6 +46,7 @@ def kmeanspp_init_reference(points: torch.Tensor,
                             seed: int = 0) -> torch.Tensor:
     """Greedy k-means++ seeding with the op's counter-based draws."""
     check_packed(points, offsets)
+    check_row_norms(points)
     points = points.float()
     trials = 2 + int(math.log(k))
     out = torch.full((offsets.numel() - 1, k, points.shape[1]), math.nan, device=points.device)
@@ -94,6 +96,7 @@ def masked_kmeans_reference(points: torch.Tensor,
                             n_init: int = 1) -> MaskedKMeansResult:
     """Same contract as :func:`mmpartdistill.ops.masked_kmeans`."""
     check_packed(points, offsets)
+    check_row_norms(points)
     points = prepare_points(points, metric)
     if init_centroids is not None:
         return _lloyd(points, offsets, k, iters, metric, init_centroids)

@@ -1,0 +1,128 @@
+// Dot products of point rows with a few centroids (k-means's assignment and
+// seeding GEMMs, where k is 3-64 columns). BLAS runs such skinny products far
+// below the core's peak; this kernel keeps two rows by four centroids of
+// partial sums in AVX2 registers, so each loaded point vector feeds four
+// FMAs and each centroid vector two, and the centroids stay in L1.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define MMPD_HAVE_AVX2_KERNEL 1
+#endif
+
+namespace mmpartdistill {
+
+// out[r * m + j] = x[row(r)] . c[j] for r < count and j < m, where row(r) is
+// rows[r] when rows is given and r otherwise; x rows and c rows hold d floats.
+// With norms, also norms[r] = |x[row(r)]|^2 from the same read of the row.
+inline void small_k_dots_portable(const float* x, const int64_t* rows, int64_t count, int64_t d,
+                                  const float* c, int64_t m, float* out, float* norms) {
+  for (int64_t r = 0; r < count; ++r) {
+    const float* xr = x + (rows ? rows[r] : r) * d;
+    if (norms) {
+      float acc = 0.f;
+      for (int64_t t = 0; t < d; ++t) acc += xr[t] * xr[t];
+      norms[r] = acc;
+    }
+    for (int64_t j = 0; j < m; ++j) {
+      float acc = 0.f;
+      for (int64_t t = 0; t < d; ++t) acc += xr[t] * c[j * d + t];
+      out[r * m + j] = acc;
+    }
+  }
+}
+
+#ifdef MMPD_HAVE_AVX2_KERNEL
+__attribute__((target("avx2,fma"))) inline float horizontal_sum(__m256 v) {
+  __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+  s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+  s = _mm_add_ss(s, _mm_movehdup_ps(s));
+  return _mm_cvtss_f32(s);
+}
+
+// Dot products of rows x0, x1 with centroids c0..c3 into s0, s1 (four each);
+// with kNorms also |x0|^2, |x1|^2 into n01.
+template <bool kNorms>
+__attribute__((target("avx2,fma"))) inline void dots_2x4(const float* x0, const float* x1,
+                                                          const float* const* cs, int64_t d,
+                                                          float* s0, float* s1, float* n01) {
+  const int64_t body = d & ~int64_t{7};
+  __m256 a00 = _mm256_setzero_ps(), a01 = a00, a02 = a00, a03 = a00;
+  __m256 a10 = a00, a11 = a00, a12 = a00, a13 = a00, q0 = a00, q1 = a00;
+  for (int64_t t = 0; t < body; t += 8) {
+    const __m256 v0 = _mm256_loadu_ps(x0 + t), v1 = _mm256_loadu_ps(x1 + t);
+    if (kNorms) {
+      q0 = _mm256_fmadd_ps(v0, v0, q0);
+      q1 = _mm256_fmadd_ps(v1, v1, q1);
+    }
+    __m256 w = _mm256_loadu_ps(cs[0] + t);
+    a00 = _mm256_fmadd_ps(v0, w, a00);
+    a10 = _mm256_fmadd_ps(v1, w, a10);
+    w = _mm256_loadu_ps(cs[1] + t);
+    a01 = _mm256_fmadd_ps(v0, w, a01);
+    a11 = _mm256_fmadd_ps(v1, w, a11);
+    w = _mm256_loadu_ps(cs[2] + t);
+    a02 = _mm256_fmadd_ps(v0, w, a02);
+    a12 = _mm256_fmadd_ps(v1, w, a12);
+    w = _mm256_loadu_ps(cs[3] + t);
+    a03 = _mm256_fmadd_ps(v0, w, a03);
+    a13 = _mm256_fmadd_ps(v1, w, a13);
+  }
+  s0[0] = horizontal_sum(a00), s0[1] = horizontal_sum(a01);
+  s0[2] = horizontal_sum(a02), s0[3] = horizontal_sum(a03);
+  s1[0] = horizontal_sum(a10), s1[1] = horizontal_sum(a11);
+  s1[2] = horizontal_sum(a12), s1[3] = horizontal_sum(a13);
+  if (kNorms) n01[0] = horizontal_sum(q0), n01[1] = horizontal_sum(q1);
+  for (int64_t t = body; t < d; ++t) {
+    for (int j = 0; j < 4; ++j) {
+      s0[j] += x0[t] * cs[j][t];
+      s1[j] += x1[t] * cs[j][t];
+    }
+    if (kNorms) n01[0] += x0[t] * x0[t], n01[1] += x1[t] * x1[t];
+  }
+}
+
+__attribute__((target("avx2,fma"))) inline void small_k_dots_avx2(const float* x,
+                                                                   const int64_t* rows,
+                                                                   int64_t count, int64_t d,
+                                                                   const float* c, int64_t m,
+                                                                   float* out, float* norms) {
+  for (int64_t r = 0; r < count; r += 2) {
+    const bool pair = r + 1 < count;  // an odd last row is paired with itself
+    const float* x0 = x + (rows ? rows[r] : r) * d;
+    const float* x1 = pair ? x + (rows ? rows[r + 1] : r + 1) * d : x0;
+    for (int64_t j0 = 0; j0 < m; j0 += 4) {
+      const int64_t width = std::min<int64_t>(4, m - j0);
+      // a short last group repeats its last centroid; those sums are dropped
+      const float* cs[4];
+      for (int64_t j = 0; j < 4; ++j) cs[j] = c + (j0 + std::min(j, width - 1)) * d;
+      float s0[4], s1[4], n01[2];
+      if (norms && j0 == 0) {
+        dots_2x4<true>(x0, x1, cs, d, s0, s1, n01);
+        norms[r] = n01[0];
+        if (pair) norms[r + 1] = n01[1];
+      } else {
+        dots_2x4<false>(x0, x1, cs, d, s0, s1, n01);
+      }
+      for (int64_t j = 0; j < width; ++j) {
+        out[r * m + j0 + j] = s0[j];
+        if (pair) out[(r + 1) * m + j0 + j] = s1[j];
+      }
+    }
+  }
+}
+#endif
+
+inline void small_k_dots(const float* x, const int64_t* rows, int64_t count, int64_t d,
+                         const float* c, int64_t m, float* out, float* norms = nullptr) {
+#ifdef MMPD_HAVE_AVX2_KERNEL
+  static const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  if (avx2) return small_k_dots_avx2(x, rows, count, d, c, m, out, norms);
+#endif
+  small_k_dots_portable(x, rows, count, d, c, m, out, norms);
+}
+
+}  // namespace mmpartdistill
