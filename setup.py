@@ -56,13 +56,21 @@ def requirements() -> list:
 def make_extension():
     sources = sorted(glob.glob('csrc/*.cpp') + glob.glob('csrc/cpu/*.cpp'))
     cuda_sources = sorted(glob.glob('csrc/cuda/*.cu') + glob.glob('csrc/cuda/*.cpp'))
-    extra = {'cxx': ['-O3', '-fopenmp-simd']}
+    # -fopenmp: at::parallel_for is an OpenMP pragma in ATen's headers, so the
+    # op's instances only run on several threads when this file is built with it
+    extra = {'cxx': ['-O3', '-fopenmp']}
+    link = ['-fopenmp']
     want_cuda = torch.cuda.is_available() or os.getenv('FORCE_CUDA', '0') == '1'
     if want_cuda and cuda_sources:
         extra['nvcc'] = ['-O3', '-DWITH_CUDA', '-std=c++17']
         extra['cxx'].append('-DWITH_CUDA')
-        return CUDAExtension('mmpartdistill._ext', sources + cuda_sources, extra_compile_args=extra)
-    return CppExtension('mmpartdistill._ext', sources, extra_compile_args=extra)
+        return CUDAExtension(
+            'mmpartdistill._ext',
+            sources + cuda_sources,
+            extra_compile_args=extra,
+            extra_link_args=link)
+    return CppExtension(
+        'mmpartdistill._ext', sources, extra_compile_args=extra, extra_link_args=link)
 
 
 def add_mim_extension() -> None:

@@ -300,16 +300,18 @@ class InstanceKMeans {
 // Greedy k-means++ of one instance (n > k rows x) into out [k, d]: each step
 // draws local_trials(k) candidates with probability proportional to the
 // squared distance to the nearest chosen centre and keeps the one that leaves
-// the smallest potential (sum of those distances). Unless norms_known, the
-// first step also fills xn with the rows' squared norms (one read of the rows
-// for both); it then returns the first bad row (see first_bad_row) without
-// seeding, or -1.
+// the smallest potential (sum of those distances). A row is only read when a
+// candidate may come nearer to it than its nearest chosen centre a: by the
+// triangle inequality none can when |candidate - a| >= 2 |x - a| for every
+// candidate. Unless norms_known, the first step also fills xn with the rows'
+// squared norms (one read of the rows for both); it then returns the first
+// bad row (see first_bad_row) without seeding, or -1.
 int64_t seed_instance(const float* x, int64_t n, int64_t d, int64_t k, uint64_t seed, int64_t b,
                       float* xn, bool norms_known, float* out) {
   const int64_t trials = local_trials(k);
   std::vector<double> d2(n, std::numeric_limits<double>::infinity()), cum(n), pot(trials);
-  std::vector<float> candidates(trials * d), dots(n * trials);
-  std::vector<int64_t> picks{uniform_index(seed, b, 0, n)};
+  std::vector<float> candidates(trials * d), dists(n * trials), dots(n * trials), reach(k);
+  std::vector<int64_t> picks{uniform_index(seed, b, 0, n)}, open, nearest(n, 0), chosen;
   for (int64_t c = 0; c < k; ++c) {
     if (c > 0) {
       std::partial_sum(d2.begin(), d2.end(), cum.begin());
@@ -328,27 +330,57 @@ int64_t seed_instance(const float* x, int64_t n, int64_t d, int64_t k, uint64_t 
     for (int64_t t = 0; t < m; ++t) {
       std::copy(x + picks[t] * d, x + (picks[t] + 1) * d, candidates.begin() + t * d);
     }
+    // reach[a]: half the distance from chosen centre a to its nearest candidate
+    for (int64_t a = 0; a < c; ++a) {
+      double closest = std::numeric_limits<double>::infinity();
+      for (int64_t t = 0; t < m; ++t) {
+        closest = std::min(closest, row_sqdist(out + a * d, candidates.data() + t * d, d));
+      }
+      reach[a] = static_cast<float>(0.5 * std::sqrt(closest));
+    }
+    open.clear();
+    for (int64_t i = 0; i < n; ++i) {
+      if (c > 0) {
+        const int64_t a = nearest[i];
+        const float margin = kBoundMargin * (std::sqrt(xn[i]) + std::sqrt(xn[chosen[a]]));
+        if (std::sqrt(static_cast<float>(d2[i])) + margin <= reach[a]) continue;
+      }
+      open.push_back(i);
+    }
+    const int64_t count = static_cast<int64_t>(open.size());
     const bool with_norms = c == 0 && !norms_known;
-    small_k_dots(x, nullptr, n, d, candidates.data(), m, dots.data(), with_norms ? xn : nullptr);
+    small_k_dots(x, open.data(), count, d, candidates.data(), m, dots.data(),
+                 with_norms ? xn : nullptr);
     if (with_norms) {
       const int64_t bad = first_bad_row(xn, n);
       if (bad >= 0) return bad;
     }
+    for (int64_t r = 0; r < count; ++r) {
+      for (int64_t t = 0; t < m; ++t) {
+        dists[open[r] * m + t] = expanded_sqdist(xn[open[r]], dots[r * m + t], xn[picks[t]]);
+      }
+    }
+    // skipped rows keep their distance: a candidate is at least as far
     int64_t best = 0;
     if (m > 1) {
       std::fill(pot.begin(), pot.end(), 0.0);
-      for (int64_t i = 0; i < n; ++i) {
+      for (int64_t r = 0, i = 0; i < n; ++i) {
+        const bool read = r < count && open[r] == i;
         for (int64_t t = 0; t < m; ++t) {
-          const float dist = expanded_sqdist(xn[i], dots[i * m + t], xn[picks[t]]);
-          pot[t] += std::min(d2[i], static_cast<double>(dist));
+          pot[t] += read ? std::min(d2[i], static_cast<double>(dists[i * m + t])) : d2[i];
         }
+        r += read;
       }
       best = std::min_element(pot.begin(), pot.begin() + m) - pot.begin();
     }
     std::copy(candidates.begin() + best * d, candidates.begin() + (best + 1) * d, out + c * d);
-    for (int64_t i = 0; i < n; ++i) {
-      const float dist = expanded_sqdist(xn[i], dots[i * m + best], xn[picks[best]]);
-      d2[i] = std::min(d2[i], static_cast<double>(dist));
+    chosen.push_back(picks[best]);
+    for (const int64_t i : open) {
+      const double dist = dists[i * m + best];
+      if (dist < d2[i]) {
+        d2[i] = dist;
+        nearest[i] = c;
+      }
     }
   }
   return -1;
