@@ -41,9 +41,13 @@ MMPD_HOST_DEVICE inline int64_t uniform_index(uint64_t seed, int64_t instance, i
 }
 
 // Candidate centres drawn per k-means++ step; the one that lowers the
-// potential most is kept (greedy k-means++, as scikit-learn seeds).
+// potential most is kept (greedy k-means++). scikit-learn draws 2 + ln k;
+// at least 8 here: a step costs one read of the rows whatever the number of
+// candidates, and 8 left a single start below scikit-learn's inertia far more
+// often (docs/benchmarks.md).
 MMPD_HOST_DEVICE inline int64_t local_trials(int64_t k) {
-  return 2 + static_cast<int64_t>(log(static_cast<double>(k)));
+  const int64_t rule = 2 + static_cast<int64_t>(log(static_cast<double>(k)));
+  return rule > 8 ? rule : 8;
 }
 
 // Draw index of candidate t of seeding step c >= 1 (draw 0 picks the first centre).

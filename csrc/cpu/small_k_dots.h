@@ -1,8 +1,9 @@
 // Dot products of point rows with a few centroids (k-means's assignment and
 // seeding GEMMs, where k is 3-64 columns). BLAS runs such skinny products far
-// below the core's peak; this kernel keeps two rows by four centroids of
-// partial sums in AVX2 registers, so each loaded point vector feeds four
-// FMAs and each centroid vector two, and the centroids stay in L1.
+// below the core's peak; this kernel keeps two rows by four (AVX2) or eight
+// (AVX-512) centroids of partial sums in registers, so each loaded point
+// vector feeds four or eight FMAs and each centroid vector two, and the
+// centroids stay in L1. The processor picks the variant at run time.
 #pragma once
 
 #include <algorithm>
@@ -114,12 +115,88 @@ __attribute__((target("avx2,fma"))) inline void small_k_dots_avx2(const float* x
     }
   }
 }
+
+// AVX-512: two rows by W (4 or 8) centroids of 16-float partial sums, in
+// the 32 zmm registers.
+template <int W, bool kNorms>
+__attribute__((target("avx512f"))) inline void dots_2xw(const float* x0, const float* x1,
+                                                        const float* const* cs, int64_t d,
+                                                        float* s0, float* s1, float* n01) {
+  const int64_t body = d & ~int64_t{15};
+  __m512 a0[W], a1[W];
+  __m512 q0 = _mm512_setzero_ps(), q1 = q0;
+  for (int j = 0; j < W; ++j) a0[j] = a1[j] = q0;
+  for (int64_t t = 0; t < body; t += 16) {
+    const __m512 v0 = _mm512_loadu_ps(x0 + t), v1 = _mm512_loadu_ps(x1 + t);
+    if (kNorms) {
+      q0 = _mm512_fmadd_ps(v0, v0, q0);
+      q1 = _mm512_fmadd_ps(v1, v1, q1);
+    }
+#pragma GCC unroll 8
+    for (int j = 0; j < W; ++j) {
+      const __m512 w = _mm512_loadu_ps(cs[j] + t);
+      a0[j] = _mm512_fmadd_ps(v0, w, a0[j]);
+      a1[j] = _mm512_fmadd_ps(v1, w, a1[j]);
+    }
+  }
+  for (int j = 0; j < W; ++j) {
+    s0[j] = _mm512_reduce_add_ps(a0[j]);
+    s1[j] = _mm512_reduce_add_ps(a1[j]);
+  }
+  if (kNorms) n01[0] = _mm512_reduce_add_ps(q0), n01[1] = _mm512_reduce_add_ps(q1);
+  for (int64_t t = body; t < d; ++t) {
+    for (int j = 0; j < W; ++j) {
+      s0[j] += x0[t] * cs[j][t];
+      s1[j] += x1[t] * cs[j][t];
+    }
+    if (kNorms) n01[0] += x0[t] * x0[t], n01[1] += x1[t] * x1[t];
+  }
+}
+
+__attribute__((target("avx512f"))) inline void small_k_dots_avx512(const float* x,
+                                                                    const int64_t* rows,
+                                                                    int64_t count, int64_t d,
+                                                                    const float* c, int64_t m,
+                                                                    float* out, float* norms) {
+  for (int64_t r = 0; r < count; r += 2) {
+    const bool pair = r + 1 < count;  // an odd last row is paired with itself
+    const float* x0 = x + (rows ? rows[r] : r) * d;
+    const float* x1 = pair ? x + (rows ? rows[r + 1] : r + 1) * d : x0;
+    for (int64_t j0 = 0; j0 < m;) {
+      const int64_t width = std::min<int64_t>(m - j0, 8);
+      const int64_t group = width > 4 ? 8 : 4;
+      // a short group repeats its last centroid; those sums are dropped
+      const float* cs[8];
+      for (int64_t j = 0; j < group; ++j) cs[j] = c + (j0 + std::min(j, width - 1)) * d;
+      float s0[8], s1[8], n01[2];
+      const bool with_norms = norms && j0 == 0;
+      if (group == 8) {
+        with_norms ? dots_2xw<8, true>(x0, x1, cs, d, s0, s1, n01)
+                   : dots_2xw<8, false>(x0, x1, cs, d, s0, s1, n01);
+      } else {
+        with_norms ? dots_2xw<4, true>(x0, x1, cs, d, s0, s1, n01)
+                   : dots_2xw<4, false>(x0, x1, cs, d, s0, s1, n01);
+      }
+      if (with_norms) {
+        norms[r] = n01[0];
+        if (pair) norms[r + 1] = n01[1];
+      }
+      for (int64_t j = 0; j < width; ++j) {
+        out[r * m + j0 + j] = s0[j];
+        if (pair) out[(r + 1) * m + j0 + j] = s1[j];
+      }
+      j0 += width;
+    }
+  }
+}
 #endif
 
 inline void small_k_dots(const float* x, const int64_t* rows, int64_t count, int64_t d,
                          const float* c, int64_t m, float* out, float* norms = nullptr) {
 #ifdef MMPD_HAVE_AVX2_KERNEL
+  static const bool avx512 = __builtin_cpu_supports("avx512f");
   static const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  if (avx512) return small_k_dots_avx512(x, rows, count, d, c, m, out, norms);
   if (avx2) return small_k_dots_avx2(x, rows, count, d, c, m, out, norms);
 #endif
   small_k_dots_portable(x, rows, count, d, c, m, out, norms);

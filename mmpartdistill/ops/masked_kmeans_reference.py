@@ -48,7 +48,7 @@ def kmeanspp_init_reference(points: torch.Tensor,
     check_packed(points, offsets)
     check_row_norms(points)
     points = points.float()
-    trials = 2 + int(math.log(k))
+    trials = max(8, 2 + int(math.log(k)))
     out = torch.full((offsets.numel() - 1, k, points.shape[1]), math.nan, device=points.device)
     for b in range(offsets.numel() - 1):
         x = points[offsets[b]:offsets[b + 1]]
