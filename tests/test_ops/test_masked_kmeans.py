@@ -1,4 +1,5 @@
 import math
+import numpy as np
 
 import pytest
 import torch
@@ -126,3 +127,132 @@ def test_cuda_low_precision_points(dtype):
     want = masked_kmeans_reference(low.float(), offsets, 4, init_centroids=init)
     torch.testing.assert_close(got.inertia.cpu(), want.inertia, rtol=1e-3, atol=1e-2)
     assert (got.labels.cpu() == want.labels).float().mean() > 0.99
+
+
+def separated_blobs(sizes, blobs, dim=16, seed=0):
+    """Packed instances, each ``blobs`` well-separated unit Gaussian blobs."""
+    g = torch.Generator().manual_seed(seed)
+    parts, truth = [], []
+    for n in sizes:
+        centres = torch.randn(blobs, dim, generator=g) * 10
+        which = torch.randint(0, blobs, (n, ), generator=g)
+        parts.append(centres[which] + torch.randn(n, dim, generator=g))
+        truth.append(which)
+    return torch.cat(parts), torch.tensor([0] + sizes).cumsum(0), truth
+
+
+@pytest.mark.parametrize('device', DEVICES)
+@pytest.mark.parametrize('metric', ['l2', 'cosine'])
+@pytest.mark.parametrize('n_init', [1, 3])
+def test_op_matches_reference_on_clustered_data(device, metric, n_init):
+    # clustered rows let the seeding skip rows by the triangle inequality
+    points, offsets, _ = separated_blobs([5, 90, 400, 1500], blobs=6)
+    got = masked_kmeans(
+        points.to(device), offsets.to(device), 5, iters=30, metric=metric, seed=2, n_init=n_init)
+    want = masked_kmeans_reference(points, offsets, 5, iters=30, metric=metric, seed=2, n_init=n_init)
+    assert torch.equal(got.labels.cpu(), want.labels)
+    torch.testing.assert_close(got.inertia.cpu(), want.inertia, rtol=1e-5, atol=1e-4)
+
+
+def test_greedy_seeding_puts_one_seed_in_each_separated_blob():
+    # plain k-means++ puts two seeds in one blob in about 3% of such instances
+    sizes = [200 + 37 * b for b in range(64)]
+    points, offsets, truth = separated_blobs(sizes, blobs=4, dim=32, seed=3)
+    seeds = kmeanspp_init(points, offsets, 4, seed=0)
+    for b in range(64):
+        own = points[offsets[b]:offsets[b + 1]]
+        rows = [int((own == s).all(1).nonzero()[0]) for s in seeds[b]]
+        assert sorted(truth[b][rows].tolist()) == [0, 1, 2, 3], f'instance {b}'
+
+
+def test_n_init_keeps_each_instances_best_restart():
+    points, offsets = packed([300, 800, 1200], dim=6, seed=4)
+    one = masked_kmeans(points, offsets, 7, iters=50, seed=9)
+    many = masked_kmeans(points, offsets, 7, iters=50, seed=9, n_init=5)
+    assert (many.inertia <= one.inertia).all()
+    assert (many.inertia < one.inertia).any()
+    want = masked_kmeans_reference(points, offsets, 7, iters=50, seed=9, n_init=5)
+    assert torch.equal(many.labels, want.labels)
+    again = masked_kmeans(points, offsets, 7, iters=50, seed=9, n_init=5)
+    assert torch.equal(many.centroids, again.centroids) and torch.equal(many.labels, again.labels)
+    with pytest.raises(ValueError, match='n_init must be 1 with init_centroids'):
+        masked_kmeans(points, offsets, 7, init_centroids=many.centroids, n_init=2)
+
+
+@pytest.mark.parametrize('metric', ['l2', 'cosine'])
+@pytest.mark.parametrize('dtype, scale, row', [(torch.float64, 1e300, 5), (torch.float32, 1e19, 7)])
+def test_rows_overflowing_float32_are_named(metric, dtype, scale, row):
+    points = torch.randn(12, 256, dtype=dtype)
+    points[row] *= scale
+    offsets = torch.tensor([0, 4, 12])
+    with pytest.raises(ValueError, match=f'points row {row} overflows float32'):
+        masked_kmeans(points, offsets, 2, metric=metric)
+    with pytest.raises(ValueError, match=f'points row {row} overflows float32'):
+        kmeanspp_init(points, offsets, 2)
+
+
+def test_non_finite_row_is_named_by_the_op():
+    points = torch.randn(12, 4)
+    points[9, 1] = math.inf
+    with pytest.raises(ValueError, match=r'non-finite value \(first at row 9\)'):
+        masked_kmeans(points, torch.tensor([0, 4, 12]), 2)
+
+
+@pytest.mark.parametrize('kwargs, name', [
+    (dict(k=2.0), 'k'),
+    (dict(k=True), 'k'),
+    (dict(k=2, iters=3.5), 'iters'),
+    (dict(k=2, iters='5'), 'iters'),
+    (dict(k=2, seed=1.5), 'seed'),
+    (dict(k=2, seed=None), 'seed'),
+    (dict(k=2, n_init=None), 'n_init'),
+])
+def test_wrong_type_arguments_are_named(kwargs, name):
+    points, offsets = packed([10])
+    with pytest.raises(ValueError, match=f'^{name} must be an int'):
+        masked_kmeans(points, offsets, **kwargs)
+
+
+def test_numpy_integers_are_accepted():
+    points, offsets = packed([50])
+    result = masked_kmeans(points, offsets, np.int64(3), iters=np.int32(5), seed=np.uint8(1))
+    assert result.centroids.shape == (1, 3, 8)
+
+
+CUDA_ONLY = pytest.mark.skipif(not torch.cuda.is_available(), reason='no CUDA device')
+
+
+@CUDA_ONLY
+@pytest.mark.parametrize('k', [3, 8, 17, 40, 64])
+def test_cuda_lloyd_matches_reference_for_k(k):
+    points, offsets, _ = separated_blobs([0, 3, 70, 500, 1500], blobs=12, dim=24, seed=k)
+    init = kmeanspp_init_reference(points, offsets, k, seed=1)
+    got = masked_kmeans(points.cuda(), offsets.cuda(), k, iters=30, init_centroids=init.cuda())
+    want = masked_kmeans_reference(points, offsets, k, iters=30, init_centroids=init)
+    # float atomics sum in varying order: near-ties may go either way
+    assert (got.labels.cpu() == want.labels).float().mean() > 0.99
+    torch.testing.assert_close(got.inertia.cpu(), want.inertia, rtol=1e-3, atol=1e-2)
+
+
+@CUDA_ONLY
+@pytest.mark.parametrize('k', [3, 8, 17, 40, 64])
+def test_cuda_seeding_kernel_matches_reference_for_k(k):
+    sizes = [0, 2, 80, 300, 700, 1500] * 4
+    points, offsets, _ = separated_blobs(sizes, blobs=10, dim=24, seed=100 + k)
+    got = kmeanspp_init(points.cuda(), offsets.cuda(), k, seed=7).cpu()
+    want = kmeanspp_init_reference(points, offsets, k, seed=7)
+    same = [torch.equal(got[b], want[b]) for b in range(len(sizes))]
+    # potentials summed in another order may break a near-tie the other way
+    assert sum(same) >= 0.9 * len(sizes)
+    for b in range(len(sizes)):
+        own = points[offsets[b]:offsets[b + 1]]
+        kept = got[b][~torch.isnan(got[b]).any(1)]
+        assert all((own == c).all(1).any() for c in kept)
+
+
+@CUDA_ONLY
+def test_cuda_n_init_keeps_best_restart():
+    points, offsets = packed([300, 800, 1200], dim=6, seed=4)
+    one = masked_kmeans(points.cuda(), offsets.cuda(), 7, iters=50, seed=9)
+    many = masked_kmeans(points.cuda(), offsets.cuda(), 7, iters=50, seed=9, n_init=5)
+    assert (many.inertia <= one.inertia).all()
