@@ -12,6 +12,7 @@ the class count and features per class as stated in the table.
 """
 import argparse
 import json
+import os
 import os.path as osp
 import resource
 import shutil
@@ -95,6 +96,7 @@ def main() -> None:
             for num_classes in args.classes:
                 bank = osp.join(tmp, f'bank_{num_classes}_{size}')
                 build_bank(bank, num_classes, size, args.dim)
+                os.sync()  # else the first backend timed pays the bank's writeback
                 for backend in args.backends:
                     r = run(bank, backend, args.k, args.iters, args.memory_mb)
                     rows.append((size, num_classes, backend, r))

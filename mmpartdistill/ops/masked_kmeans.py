@@ -40,9 +40,10 @@ def check_packed(points: torch.Tensor, offsets: torch.Tensor) -> None:
         raise ValueError('offsets must be non-decreasing')
 
 
-def check_row_norms(points: torch.Tensor) -> None:
-    """Raise ValueError naming the first row that is non-finite or whose squared
-    norm overflows float32, where the op computes (it would give NaN inertia)."""
+def check_row_norms(points: torch.Tensor) -> torch.Tensor:
+    """Row norms ``[N]`` in float32; ValueError naming the first row that is
+    non-finite or whose squared norm overflows float32, where the op computes
+    (it would give NaN inertia)."""
     norms = torch.linalg.vector_norm(points.float(), dim=1)
     bad = ~torch.isfinite(norms * norms * 4)  # |x|^2 - 2 x.c + |c|^2 must stay finite
     if bool(bad.any()):
@@ -51,6 +52,7 @@ def check_row_norms(points: torch.Tensor) -> None:
             raise ValueError(f'points hold a non-finite value (first at row {row})')
         raise ValueError(f'points row {row} overflows float32: its squared norm exceeds '
                          f'{torch.finfo(torch.float32).max / 4:.1e}; scale the features down')
+    return norms
 
 
 def check_int(name: str, value, minimum: int) -> int:
@@ -72,11 +74,13 @@ def prepare_points(points: torch.Tensor, metric: str) -> torch.Tensor:
     """
     if metric not in METRICS:
         raise ValueError(f"metric must be one of {sorted(METRICS)}, got '{metric}'")
+    norms = None
     if points.is_cuda or points.dtype != torch.float32 or metric == 'cosine':
-        check_row_norms(points)
+        norms = check_row_norms(points)
     low_precision = points.is_cuda and points.dtype in (torch.float16, torch.bfloat16)
     points = (points if low_precision else points.float()).contiguous()
-    if metric == 'cosine':
+    # rows already of unit norm (to float32 precision) are not copied
+    if metric == 'cosine' and not bool(((norms - 1).abs() <= 1e-6).all()):
         points = torch.nn.functional.normalize(points.float(), dim=1).to(points.dtype)
     return points
 

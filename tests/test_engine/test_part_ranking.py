@@ -116,7 +116,8 @@ def test_clusters_separate_blobs_and_handle_small_classes(tmp_path, backend):
 
 def test_op_and_faiss_agree():
     feats = [blobs(200, 16, 7), blobs(150, 16, 8)]
-    for x, a in zip(feats, cluster_with_op(feats, 3, 20, 0)):
+    offsets = np.array([0, 200, 350])
+    for x, a in zip(feats, cluster_with_op(np.concatenate(feats), offsets, 3, 20, 0)):
         b = cluster_with_faiss(x, 3, 20, 0)
         assert (a @ b.T).max(1).min() > 0.99
 
@@ -162,3 +163,17 @@ def test_object_without_proposals_round_trips(tmp_path):
     assert (back_obj == obj[1:11, 1:11]).all() and back_masks.shape == (0, 10, 10)
     assert label_object(back_obj, back_masks, np.zeros((0, 3)), 200, 0.0, 0.0) == []
     assert len(kept_proposals(back_obj, back_masks, np.zeros(0), 200, 0.0, 0.0)) == 0
+
+
+def test_packed_load_matches_per_class_load_and_names_a_short_file(tmp_path):
+    bank = build_bank(tmp_path, {1: 30, 2: 0, 3: 12})
+    points, offsets = bank.load_packed([3, 2, 1])
+    assert offsets.tolist() == [0, 12, 12, 42]
+    np.testing.assert_array_equal(points[:12], bank.load(3))
+    np.testing.assert_array_equal(points[12:], bank.load(1))
+    again, _ = bank.load_packed([3], out=points)
+    assert np.shares_memory(again, points) and again.shape == (12, 8)
+    path = tmp_path / 'bank' / 'class_1.f32'
+    path.write_bytes(path.read_bytes()[:-4])
+    with pytest.raises(AnnotationFormatError, match='class_1.f32'):
+        bank.load_packed([1])

@@ -3,7 +3,7 @@ import json
 import os
 import os.path as osp
 import shutil
-from typing import Dict, Iterable, List
+from typing import Dict, Iterable, List, Optional, Tuple
 
 import numpy as np
 
@@ -74,6 +74,30 @@ class FeatureBank:
             raise AnnotationFormatError(f'{path}: {feats.size} values, the index says {count} rows '
                                         f'of {self.dim}; delete {self.root} and run again')
         return feats.reshape(count, self.dim)
+
+    def load_packed(self,
+                    classes: List[int],
+                    out: Optional[np.ndarray] = None) -> Tuple[np.ndarray, np.ndarray]:
+        """Features of ``classes`` packed in one ``[N, D]`` array, read straight
+        into place (no second copy), and ``[B+1]`` row offsets, class ``i``
+        owning rows ``offsets[i]:offsets[i + 1]``. The array is the first N
+        rows of ``out`` when that has enough."""
+        counts = [self.counts.get(cat, 0) for cat in classes]
+        offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        total = int(offsets[-1])
+        fits = out is not None and len(out) >= total and out.shape[1:] == (self.dim, )
+        packed = out[:total] if fits else np.empty((total, self.dim), np.float32)
+        for cat, start, count in zip(classes, offsets[:-1], counts):
+            if not count:
+                continue
+            path = osp.join(self.root, f'class_{cat}.f32')
+            with open(path, 'rb') as f:
+                read = f.readinto(memoryview(packed[start:start + count]).cast('B'))
+            if read != count * self.dim * 4 or osp.getsize(path) != read:
+                raise AnnotationFormatError(
+                    f'{path}: {osp.getsize(path) // 4} values, the index says {count} rows of '
+                    f'{self.dim}; delete {self.root} and run again')
+        return packed, offsets
 
     def batches(self, classes: List[int], memory_limit_mb: float) -> List[List[int]]:
         """Group ``classes`` into batches whose features fit in ``memory_limit_mb``
