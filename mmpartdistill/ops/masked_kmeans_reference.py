@@ -64,10 +64,8 @@ def kmeanspp_init_reference(points: torch.Tensor,
                 cum = torch.cumsum(d2, 0)
                 total = float(cum[-1])
                 if total > 0:
-                    targets = torch.tensor(
-                        [_uniform01(seed, b, 1 + (c - 1) * trials + t) * total for t in range(trials)],
-                        dtype=torch.float64,
-                        device=x.device)
+                    draws = [_uniform01(seed, b, 1 + (c - 1) * trials + t) for t in range(trials)]
+                    targets = torch.tensor(draws, dtype=torch.float64, device=x.device) * total
                     picks = torch.searchsorted(cum, targets, right=True).clamp_max(n - 1).tolist()
                 else:
                     picks = [_uniform_index(seed, b, 1 + (c - 1) * trials, n)]

@@ -149,7 +149,8 @@ def test_op_matches_reference_on_clustered_data(device, metric, n_init):
     points, offsets, _ = separated_blobs([5, 90, 400, 1500], blobs=6)
     got = masked_kmeans(
         points.to(device), offsets.to(device), 5, iters=30, metric=metric, seed=2, n_init=n_init)
-    want = masked_kmeans_reference(points, offsets, 5, iters=30, metric=metric, seed=2, n_init=n_init)
+    want = masked_kmeans_reference(
+        points, offsets, 5, iters=30, metric=metric, seed=2, n_init=n_init)
     assert torch.equal(got.labels.cpu(), want.labels)
     torch.testing.assert_close(got.inertia.cpu(), want.inertia, rtol=1e-5, atol=1e-4)
 

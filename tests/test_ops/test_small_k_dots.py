@@ -13,7 +13,8 @@ HERE = Path(__file__).resolve().parent
 def test_kernel_variants_match_float64(tmp_path):
     binary = tmp_path / 'check'
     build = subprocess.run(
-        ['g++', '-O2', '-std=c++17', str(HERE / 'small_k_dots_check.cpp'), '-o',
+        ['g++', '-O2', '-std=c++17',
+         str(HERE / 'small_k_dots_check.cpp'), '-o',
          str(binary)],
         capture_output=True,
         text=True)

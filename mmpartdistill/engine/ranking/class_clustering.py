@@ -9,6 +9,9 @@ from ...ops import kmeanspp_init, masked_kmeans
 from .feature_bank import FeatureBank
 
 BACKENDS = ('auto', 'op', 'faiss')
+# Features per call of the op: plenty of classes for every thread, in a buffer
+# small enough that touching its pages once stays cheap.
+OP_CHUNK_MB = 64.0
 
 
 def cluster_with_op(points: np.ndarray,
@@ -83,16 +86,16 @@ def cluster_classes(bank: FeatureBank,
     if backend not in BACKENDS:
         raise ValueError(f'backend must be one of {BACKENDS}, got {backend!r}')
     centroids: Dict[int, np.ndarray] = {}
-    buffer = None  # reused by every batch: fresh pages cost more than the clustering
+    buffer = None  # reused by every chunk: fresh pages cost as much as clustering them
     for batch in bank.batches([c for c in classes if bank.counts.get(c, 0)], memory_limit_mb):
         on_op = [
             c for c in batch
             if backend == 'op' or (backend == 'auto' and bank.counts[c] <= op_max_points)
         ]
-        if on_op:
-            points, offsets = bank.load_packed(on_op, out=buffer)
+        for chunk in bank.batches(on_op, OP_CHUNK_MB):
+            points, offsets = bank.load_packed(chunk, out=buffer)
             buffer = points if buffer is None or len(points) > len(buffer) else buffer
-            for c, cents in zip(on_op, cluster_with_op(points, offsets, k, iters, seed, device)):
+            for c, cents in zip(chunk, cluster_with_op(points, offsets, k, iters, seed, device)):
                 centroids[c] = cents
         for c in batch:
             if c not in centroids:
