@@ -77,11 +77,10 @@ def cluster_classes(bank: FeatureBank,
     clusters a batch's classes together with the masked k-means op on
     ``device``, read straight into one packed array; ``'faiss'`` one class at
     a time. ``'auto'`` takes the op for the classes with at most
-    ``op_max_points`` features (one call for a whole batch; on the CPU it
-    measured 1.6-2.2x faster than faiss at the same
-    mean cosine to the centroids, benchmarks/bench_ranking.py) and
-    faiss for larger ones, which faiss spreads over all threads while the op
-    gives one instance one thread. A class without features gets no centroids.
+    ``op_max_points`` features (on the CPU it measured 1.65-2.3x faster than
+    faiss at the same mean cosine to the centroids, benchmarks/bench_ranking.py)
+    and faiss for larger ones, which faiss spreads over all threads while the
+    op gives one instance one thread. A class without features gets no centroids.
     """
     if backend not in BACKENDS:
         raise ValueError(f'backend must be one of {BACKENDS}, got {backend!r}')
