@@ -417,11 +417,20 @@ at::Tensor kmeanspp_init_cpu(const at::Tensor& points, const at::Tensor& offsets
   return centroids;
 }
 
-std::tuple<at::Tensor, at::Tensor, at::Tensor> masked_kmeans_cpu(
-    const at::Tensor& points, const at::Tensor& offsets, const at::Tensor& init_centroids,
-    int64_t iters, int64_t metric, bool normalize_centroids) {
-  const int64_t batch = offsets.size(0) - 1, k = init_centroids.size(1), d = points.size(1);
-  at::Tensor centroids = init_centroids.clone();
+namespace {
+
+// Lloyd on every instance from the starts that start(b, x, n, restart, xn,
+// out) writes into out [k, d] (it also fills the squared norms xn on restart
+// 0 and returns the instance's first bad row, or -1), n_init times, keeping
+// each instance's restart of lowest inertia. Instances with n <= k get one
+// cluster per point; their centroids become their rows (then NaN rows) when
+// small_from_points, else stay as given.
+template <typename Start>
+std::tuple<at::Tensor, at::Tensor, at::Tensor> cluster_instances(
+    const at::Tensor& points, const at::Tensor& offsets, at::Tensor centroids, int64_t iters,
+    int64_t metric, bool normalize_centroids, int64_t n_init, bool small_from_points,
+    const Start& start) {
+  const int64_t batch = offsets.size(0) - 1, k = centroids.size(1), d = points.size(1);
   at::Tensor labels = at::empty({points.size(0)}, offsets.options());
   at::Tensor inertia = at::zeros({batch}, points.options());
   const int64_t* off = offsets.data_ptr<int64_t>();
@@ -435,52 +444,19 @@ std::tuple<at::Tensor, at::Tensor, at::Tensor> masked_kmeans_cpu(
     const float* x = xp + off[b] * d;
     int64_t* lab = labels.data_ptr<int64_t>() + off[b];
     float* c = centroids.data_ptr<float>() + b * k * d;
-    std::vector<float> xn(n);
-    bad[b] = row_norms(x, n, d, xn.data());
-    if (bad[b] >= 0) return;
-    if (n <= k) return std::iota(lab, lab + n, int64_t{0});
-    InstanceKMeans solver(x, xn.data(), n, d, k, kind, normalize_centroids);
-    solver.run(c, iters);
-    std::copy(solver.labels(), solver.labels() + n, lab);
-    std::copy(solver.centroids(), solver.centroids() + k * d, c);
-    // inertia: squared L2 distance to the assigned centroid, whatever the metric
-    inertia.data_ptr<float>()[b] = static_cast<float>(solver.inertia());
-  });
-  check_rows(points, off, bad);
-  return {labels, centroids, inertia};
-}
-
-std::tuple<at::Tensor, at::Tensor, at::Tensor> masked_kmeans_fit_cpu(
-    const at::Tensor& points, const at::Tensor& offsets, int64_t k, int64_t iters,
-    int64_t metric, bool normalize_centroids, int64_t seed, int64_t n_init) {
-  const int64_t batch = offsets.size(0) - 1, d = points.size(1);
-  at::Tensor centroids = at::empty({batch, k, d}, points.options());
-  at::Tensor labels = at::empty({points.size(0)}, offsets.options());
-  at::Tensor inertia = at::zeros({batch}, points.options());
-  const int64_t* off = offsets.data_ptr<int64_t>();
-  const float* xp = points.data_ptr<float>();
-  const auto kind = normalize_centroids ? KMeansMetric::kL2 : static_cast<KMeansMetric>(metric);
-  std::vector<int64_t> bad(batch, -1);
-  // Each instance is seeded and clustered n_init times in one task, while
-  // its rows are still in cache; it keeps the restart of lowest inertia.
-  for_each_instance(off, batch, [&](int64_t b) {
-    const int64_t n = off[b + 1] - off[b];
-    const float* x = xp + off[b] * d;
-    int64_t* lab = labels.data_ptr<int64_t>() + off[b];
-    float* c = centroids.data_ptr<float>() + b * k * d;
-    std::vector<float> xn(n), start(k * d);
+    std::vector<float> xn(n), first(k * d);
     if (n <= k) {
       bad[b] = row_norms(x, n, d, xn.data());
-      copy_small_instance(x, n, k, d, c);
+      if (small_from_points) copy_small_instance(x, n, k, d, c);
       return std::iota(lab, lab + n, int64_t{0});
     }
     InstanceKMeans solver(x, xn.data(), n, d, k, kind, normalize_centroids);
     double best = std::numeric_limits<double>::infinity();
     for (int64_t r = 0; r < n_init; ++r) {
-      bad[b] = seed_instance(x, n, d, k, restart_seed(static_cast<uint64_t>(seed), r), b,
-                             xn.data(), r > 0, start.data());
+      bad[b] = start(b, x, n, r, xn.data(), first.data());
       if (bad[b] >= 0) return;
-      solver.run(start.data(), iters);
+      solver.run(first.data(), iters);
+      // inertia: squared L2 distance to the assigned centroid, whatever the metric
       const double cost = solver.inertia();
       if (cost < best) {
         best = cost;
@@ -492,6 +468,36 @@ std::tuple<at::Tensor, at::Tensor, at::Tensor> masked_kmeans_fit_cpu(
   });
   check_rows(points, off, bad);
   return {labels, centroids, inertia};
+}
+
+}  // namespace
+
+std::tuple<at::Tensor, at::Tensor, at::Tensor> masked_kmeans_cpu(
+    const at::Tensor& points, const at::Tensor& offsets, const at::Tensor& init_centroids,
+    int64_t iters, int64_t metric, bool normalize_centroids) {
+  const int64_t k = init_centroids.size(1), d = points.size(1);
+  const float* init = init_centroids.data_ptr<float>();
+  return cluster_instances(
+      points, offsets, init_centroids.clone(), iters, metric, normalize_centroids, 1, false,
+      [&](int64_t b, const float* x, int64_t n, int64_t, float* xn, float* out) {
+        std::copy(init + b * k * d, init + (b + 1) * k * d, out);
+        return row_norms(x, n, d, xn);
+      });
+}
+
+std::tuple<at::Tensor, at::Tensor, at::Tensor> masked_kmeans_fit_cpu(
+    const at::Tensor& points, const at::Tensor& offsets, int64_t k, int64_t iters,
+    int64_t metric, bool normalize_centroids, int64_t seed, int64_t n_init) {
+  const int64_t d = points.size(1);
+  // Each instance is seeded and clustered n_init times in one task, while
+  // its rows are still in cache.
+  return cluster_instances(
+      points, offsets, at::empty({offsets.size(0) - 1, k, d}, points.options()), iters, metric,
+      normalize_centroids, n_init, true,
+      [&](int64_t b, const float* x, int64_t n, int64_t r, float* xn, float* out) {
+        return seed_instance(x, n, d, k, restart_seed(static_cast<uint64_t>(seed), r), b, xn,
+                             r > 0, out);
+      });
 }
 
 }  // namespace mmpartdistill
