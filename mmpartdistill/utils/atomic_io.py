@@ -7,9 +7,24 @@ import tempfile
 from typing import IO, Any, Iterator
 
 
+def current_umask() -> int:
+    """The process's umask, read without changing it where Linux tells it."""
+    try:
+        with open('/proc/self/status') as f:
+            for line in f:
+                if line.startswith('Umask:'):
+                    return int(line.split()[1], 8)
+    except OSError:
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 @contextlib.contextmanager
 def atomic_writer(path: str, mode: str = 'w') -> Iterator[IO]:
-    """Open a temporary file beside ``path`` and move it into place on success."""
+    """Open a temporary file beside ``path`` and move it into place on success,
+    with the permissions a plain ``open`` would give (mkstemp's are 0600)."""
     directory = osp.dirname(osp.abspath(path))
     os.makedirs(directory, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f'.{osp.basename(path)}.', suffix='.tmp', dir=directory)
@@ -17,6 +32,7 @@ def atomic_writer(path: str, mode: str = 'w') -> Iterator[IO]:
         with os.fdopen(fd, mode) as f:
             yield f
             f.flush()
+            os.fchmod(f.fileno(), 0o666 & ~current_umask())
             os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
