@@ -6,7 +6,7 @@ from typing import Dict, List
 
 import numpy as np
 
-from .coco_rle import decode_segmentation
+from .coco_rle import decode_segmentation, segmentation_problem
 
 
 class AnnotationFormatError(ValueError):
@@ -48,7 +48,10 @@ def check_annotations(path: str, data: dict, images: Dict[int, dict],
                       categories: Dict[int, dict]) -> Dict[int, dict]:
     """Index annotations by id after checking ids, references and masks."""
     annotations = {}
-    for ann in data['annotations']:
+    for index, ann in enumerate(data['annotations']):
+        if not isinstance(ann, dict):
+            raise AnnotationFormatError(
+                f'{path}: annotation {index} is a {type(ann).__name__}, not a JSON object')
         ann_id = ann.get('id')
         if ann_id is None:
             raise AnnotationFormatError(f'{path}: an annotation has no "id": {str(ann)[:80]}')
@@ -63,6 +66,10 @@ def check_annotations(path: str, data: dict, images: Dict[int, dict],
         segmentation = ann.get('segmentation')
         if not segmentation or (isinstance(segmentation, dict) and 'counts' not in segmentation):
             raise AnnotationFormatError(f'{path}: annotation {ann_id} has no segmentation')
+        image = images[ann['image_id']]
+        problem = segmentation_problem(segmentation, image['height'], image['width'])
+        if problem:
+            raise AnnotationFormatError(f'{path}: annotation {ann_id}: {problem}')
         if ann.get('area', 1) <= 0:
             raise AnnotationFormatError(f'{path}: annotation {ann_id} has an empty mask (area 0)')
         annotations[ann_id] = ann

@@ -5,6 +5,7 @@ Record fields: ``image_id``, ``object_id`` (an object of the objects file),
 class), ``score`` and ``segmentation`` (RLE).
 """
 import json
+import math
 import os.path as osp
 from collections import defaultdict
 from typing import Dict, List, Tuple
@@ -33,9 +34,16 @@ def load_predictions(path: str, objects: ObjectsFile) -> PredictionsByObject:
         raise AnnotationFormatError(f'{path}: must hold a JSON list of part records')
     grouped: PredictionsByObject = defaultdict(list)
     for index, rec in enumerate(records):
+        if not isinstance(rec, dict):
+            raise AnnotationFormatError(
+                f'{path}: record {index} is a {type(rec).__name__}, not a JSON object')
         missing = [key for key in FIELDS if key not in rec]
         if missing:
             raise AnnotationFormatError(f'{path}: record {index} lacks {missing}')
+        for key in ('image_id', 'object_id', 'category_id', 'part_id'):
+            if isinstance(rec[key], bool) or not isinstance(rec[key], int):
+                raise AnnotationFormatError(
+                    f'{path}: record {index} has {key} {rec[key]!r}; it must be an integer')
         obj = objects.objects.get(rec['object_id'])
         if obj is None:
             raise AnnotationFormatError(f'{path}: record {index} has object_id {rec["object_id"]}, '
@@ -45,14 +53,22 @@ def load_predictions(path: str, objects: ObjectsFile) -> PredictionsByObject:
                 f'{path}: record {index} gives image {rec["image_id"]} / class '
                 f'{rec["category_id"]}, but object {obj["id"]} is in image {obj["image_id"]} '
                 f'with class {obj["category_id"]}')
+        score = rec['score']
+        if isinstance(score, bool) or not isinstance(score,
+                                                     (int, float)) or not math.isfinite(score):
+            raise AnnotationFormatError(
+                f'{path}: record {index} has score {score!r}; scores must be finite numbers')
         image = objects.images[obj['image_id']]
         size = rec['segmentation'].get('size') if isinstance(rec['segmentation'], dict) else None
         if size is not None and list(size) != [image['height'], image['width']]:
             raise AnnotationFormatError(
                 f'{path}: record {index} has a mask of size {list(size)}, but image '
                 f'{obj["image_id"]} is {[image["height"], image["width"]]}')
-        mask = decode_segmentation(rec['segmentation'], image['height'], image['width'])
-        grouped[obj['id']].append((int(rec['part_id']), float(rec['score']), mask))
+        try:
+            mask = decode_segmentation(rec['segmentation'], image['height'], image['width'])
+        except ValueError as e:
+            raise AnnotationFormatError(f'{path}: record {index}: {e}') from None
+        grouped[obj['id']].append((rec['part_id'], float(score), mask))
     return dict(grouped)
 
 

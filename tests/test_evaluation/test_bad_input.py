@@ -1,9 +1,10 @@
 import copy
 import json
 
+import numpy as np
 import pytest
 
-from mmpartdistill.datasets import AnnotationFormatError, ObjectsFile, PartsFile
+from mmpartdistill.datasets import AnnotationFormatError, ObjectsFile, PartsFile, encode_mask
 from mmpartdistill.evaluation import load_predictions
 
 
@@ -107,3 +108,59 @@ def test_prediction_file_errors(tmp_path, files):
         load_predictions(write(tmp_path / 'p.json', [small]), obj_file)
     with pytest.raises(AnnotationFormatError, match='JSON list'):
         load_predictions(write(tmp_path / 'p.json', {'a': 1}), obj_file)
+
+
+def wider_counts(record):
+    """Compressed counts of a mask one column wider than the record's image."""
+    height, width = record['segmentation']['size']
+    return encode_mask(np.ones((height, width + 1), np.uint8))['counts']
+
+
+@pytest.mark.parametrize('change, message', [
+    (lambda r: [1, 2], r'record 0 is a list, not a JSON object'),
+    (lambda r: dict(r, score=float('nan')), r'record 0 has score nan; scores must be finite'),
+    (lambda r: dict(r, score=float('inf')), r'record 0 has score inf'),
+    (lambda r: dict(r, score='0.9'), r"record 0 has score '0.9'"),
+    (lambda r: dict(r, part_id=1.5), r'record 0 has part_id 1.5; it must be an integer'),
+    (lambda r: dict(r, object_id=[1]), r'record 0 has object_id \[1\]'),
+    (lambda r: dict(r, segmentation=dict(r['segmentation'], counts=[5, 7])),
+     r'record 0: RLE counts sum to 12, not H x W'),
+    (lambda r: dict(r, segmentation=dict(r['segmentation'], counts='0' * 3 + '\x7f')),
+     r'record 0: RLE counts is not a compressed RLE string'),
+    (lambda r: dict(r, segmentation=dict(r['segmentation'], counts=wider_counts(r))),
+     r'record 0: RLE counts sum to'),
+    (lambda r: dict(r, segmentation=[[1, 2, 3, 4]]), r'record 0: a polygon must be a list of'),
+    (lambda r: dict(r, segmentation=[[1, 2, 3, 4, 5, 'x']]), r'record 0: a polygon holds a value'),
+])
+def test_malformed_prediction_records_are_named(tmp_path, files, change, message):
+    objects, _ = files
+    obj_file = ObjectsFile.load(write(tmp_path / 'objects.json', objects))
+    obj = objects['annotations'][0]
+    record = dict(
+        image_id=obj['image_id'],
+        object_id=obj['id'],
+        category_id=obj['category_id'],
+        part_id=0,
+        score=1.0,
+        segmentation=obj['segmentation'])
+    good = dict(record, object_id=objects['annotations'][1]['id'])
+    good.update(
+        image_id=objects['annotations'][1]['image_id'],
+        category_id=objects['annotations'][1]['category_id'])
+    path = tmp_path / 'p.json'
+    path.write_text(json.dumps([change(record), good]))
+    with pytest.raises(AnnotationFormatError, match=message):
+        load_predictions(str(path), obj_file)
+
+
+@pytest.mark.parametrize('change, message', [
+    (lambda a: 'not a record', r'annotation 0 is a str, not a JSON object'),
+    (lambda a: dict(a, segmentation=dict(a['segmentation'], counts=[1, 2, 3])),
+     r'annotation \d+: RLE counts sum to 6'),
+    (lambda a: dict(a, segmentation=[[0, 0, 5, 5]]), r'annotation \d+: a polygon must be'),
+])
+def test_malformed_object_annotations_are_named(tmp_path, files, change, message):
+    objects, _ = files
+    objects['annotations'][0] = change(objects['annotations'][0])
+    with pytest.raises(AnnotationFormatError, match='objects.json: ' + message):
+        ObjectsFile.load(write(tmp_path / 'objects.json', objects))
