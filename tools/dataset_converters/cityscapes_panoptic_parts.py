@@ -12,7 +12,7 @@ wrote and every skipped record.
 import argparse
 import os.path as osp
 
-from mmpartdistill.datasets.converters import convert_cityscapes_panoptic_parts
+from mmpartdistill.datasets.converters import ConversionError, convert_cityscapes_panoptic_parts
 from mmpartdistill.utils import atomic_write_json
 
 
@@ -33,4 +33,7 @@ def main() -> None:
 
 
 if __name__ == '__main__':
-    main()
+    try:
+        main()
+    except ConversionError as e:
+        raise SystemExit(f'error: {e}') from None

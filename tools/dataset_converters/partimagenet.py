@@ -12,7 +12,7 @@ import argparse
 import os.path as osp
 
 from mmpartdistill.datasets import AnnotationFormatError
-from mmpartdistill.datasets.converters import convert_partimagenet
+from mmpartdistill.datasets.converters import ConversionError, convert_partimagenet
 from mmpartdistill.utils import atomic_write_json
 
 OUTPUTS = {'train': ('train', ), 'valtest': ('val', 'test')}
@@ -39,5 +39,5 @@ def main() -> None:
 if __name__ == '__main__':
     try:
         main()
-    except AnnotationFormatError as e:
+    except (AnnotationFormatError, ConversionError) as e:
         raise SystemExit(f'error: {e}') from None

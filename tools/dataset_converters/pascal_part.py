@@ -15,7 +15,7 @@ import argparse
 import json
 import os.path as osp
 
-from mmpartdistill.datasets.converters import convert_pascal_part
+from mmpartdistill.datasets.converters import ConversionError, convert_pascal_part
 from mmpartdistill.utils import atomic_write_json
 
 
@@ -43,4 +43,7 @@ def main() -> None:
 
 
 if __name__ == '__main__':
-    main()
+    try:
+        main()
+    except ConversionError as e:
+        raise SystemExit(f'error: {e}') from None

@@ -15,7 +15,7 @@ from PIL import Image
 
 from .format_builder import PartsFormatBuilder
 from .image_check import readable_image
-from .summary import ConversionSummary
+from .summary import ConversionSummary, require_inputs
 
 # Cityscapes label id -> (class, part names by pid 1, 2, ...)
 PART_CLASSES: Dict[int, Tuple[str, Tuple[str, ...]]] = {
@@ -83,6 +83,7 @@ def convert_cityscapes_panoptic_parts(label_dir: str, image_dir: str,
     with no labelled part pixel, unreadable images and label files outside the
     encoding are skipped, counted and named.
     """
+    require_inputs(label_folder=label_dir, image_folder=image_dir)
     summary = ConversionSummary(name)
     classes = sorted(PART_CLASSES)
     part_ids = {
@@ -136,4 +137,5 @@ def convert_cityscapes_panoptic_parts(label_dir: str, image_dir: str,
                 supercategory=PART_CLASSES[s][0],
                 part_id=p - 1) for (s, p), i in part_ids.items()
         ])
+    summary.require_content(label_dir)
     return objects_file, parts_file, summary

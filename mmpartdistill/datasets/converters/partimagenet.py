@@ -15,7 +15,7 @@ from ..coco_rle import decode_segmentation
 from ..objects_file import AnnotationFormatError, read_coco_json
 from .format_builder import PartsFormatBuilder
 from .image_check import readable_image
-from .summary import ConversionSummary
+from .summary import ConversionSummary, require_inputs
 
 
 def part_class(category: dict, path: str) -> Tuple[str, str]:
@@ -48,6 +48,7 @@ def convert_partimagenet(splits: Sequence[Tuple[str, str, str]],
     part_categories: Dict[Tuple[str, str], int] = {}
     builder = PartsFormatBuilder()
     for split, ann_path, img_dir in splits:
+        require_inputs(annotation_file=ann_path, image_folder=img_dir)
         data = read_coco_json(ann_path)
         categories = {c['id']: part_class(c, ann_path) for c in data['categories']}
         for owner, part in sorted(categories.values()):
@@ -101,4 +102,5 @@ def convert_partimagenet(splits: Sequence[Tuple[str, str, str]],
             dict(id=i, name=f'{owner} {part}'.lower(), supercategory=owner)
             for (owner, part), i in part_categories.items()
         ])
+    summary.require_content(', '.join(ann_path for _, ann_path, _ in splits))
     return objects_file, parts_file, summary

@@ -14,7 +14,7 @@ from scipy.io import loadmat
 
 from .format_builder import PartsFormatBuilder
 from .image_check import readable_image
-from .summary import ConversionSummary
+from .summary import ConversionSummary, require_inputs
 
 VOC_CLASSES = ('aeroplane', 'bicycle', 'bird', 'boat', 'bottle', 'bus', 'car', 'cat', 'chair',
                'cow', 'diningtable', 'dog', 'horse', 'motorbike', 'person', 'pottedplant', 'sheep',
@@ -88,6 +88,7 @@ def convert_pascal_part(
     such as boat or chair) are skipped and counted, like unreadable images
     and malformed .mat files, each named.
     """
+    require_inputs(mat_folder=mat_dir, image_folder=img_dir)
     summary = ConversionSummary(name)
     kept = []
     for image_name in track_iter_progress(list(image_names)):
@@ -137,4 +138,5 @@ def convert_pascal_part(
     objects_file, parts_file = builder.files(f'Pascal-Part {name}, converted by mmpartdistill', [
         dict(id=i + 1, name=n) for i, n in enumerate(VOC_CLASSES)
     ], [dict(id=i, name=f'{cls} {part}', supercategory=cls) for (cls, part), i in part_ids.items()])
+    summary.require_content(mat_dir)
     return objects_file, parts_file, summary
