@@ -82,16 +82,21 @@ def segmentation_problem(segmentation, height: int, width: int) -> Optional[str]
     return None
 
 
-def decode_segmentation(segmentation: Union[dict, list], height: int, width: int) -> np.ndarray:
-    """RLE (compressed or not) or polygon list -> binary ``[H, W]`` uint8 mask;
-    ValueError saying what is wrong with a malformed one."""
+def compressed_rle(segmentation: Union[dict, list], height: int, width: int) -> dict:
+    """RLE (compressed or not) or polygon list -> compressed RLE, a few hundred
+    bytes where the decoded mask takes H x W; ValueError saying what is wrong
+    with a malformed one."""
     problem = segmentation_problem(segmentation, height, width)
     if problem:
         raise ValueError(problem)
     if isinstance(segmentation, list):
-        rle = mask_utils.merge(mask_utils.frPyObjects(segmentation, height, width))
-    elif isinstance(segmentation['counts'], list):
-        rle = mask_utils.frPyObjects(segmentation, height, width)
-    else:
-        rle = segmentation
-    return mask_utils.decode(rle)
+        return mask_utils.merge(mask_utils.frPyObjects(segmentation, height, width))
+    if isinstance(segmentation['counts'], list):
+        return mask_utils.frPyObjects(segmentation, height, width)
+    return dict(size=[height, width], counts=segmentation['counts'])
+
+
+def decode_segmentation(segmentation: Union[dict, list], height: int, width: int) -> np.ndarray:
+    """RLE (compressed or not) or polygon list -> binary ``[H, W]`` uint8 mask;
+    ValueError saying what is wrong with a malformed one."""
+    return mask_utils.decode(compressed_rle(segmentation, height, width))

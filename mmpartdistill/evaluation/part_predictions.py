@@ -7,22 +7,43 @@ class), ``score`` and ``segmentation`` (RLE).
 import json
 import math
 import os.path as osp
-from collections import defaultdict
-from typing import Dict, List, Tuple
+from collections import abc, defaultdict
+from typing import Dict, Iterator, List, Mapping, Tuple
 
 import numpy as np
+from pycocotools import mask as mask_utils
 
-from ..datasets.coco_rle import decode_segmentation, encode_mask
+from ..datasets.coco_rle import compressed_rle, encode_mask
 from ..datasets.objects_file import AnnotationFormatError, ObjectsFile
 
 FIELDS = ('image_id', 'object_id', 'category_id', 'part_id', 'score', 'segmentation')
 
 # object id -> [(part id, score, [H, W] mask)]
-PredictionsByObject = Dict[int, List[Tuple[int, float, np.ndarray]]]
+PredictionsByObject = Mapping[int, List[Tuple[int, float, np.ndarray]]]
+
+
+class LazyPredictions(abc.Mapping):
+    """Predictions grouped by object, kept as compressed RLE: an object's masks
+    are decoded when its entry is read, so a file of many records costs its
+    RLE strings in memory, not H x W bytes a record."""
+
+    def __init__(self, records: Dict[int, List[Tuple[int, float, dict]]]) -> None:
+        self.records = records
+
+    def __getitem__(self, obj_id: int) -> List[Tuple[int, float, np.ndarray]]:
+        return [(part_id, score, mask_utils.decode(rle))
+                for part_id, score, rle in self.records[obj_id]]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.records)
+
+    def __len__(self) -> int:
+        return len(self.records)
 
 
 def load_predictions(path: str, objects: ObjectsFile) -> PredictionsByObject:
-    """Read and check a prediction file against the objects file it refers to."""
+    """Read and check a prediction file against the objects file it refers to;
+    the masks are decoded object by object as they are read (LazyPredictions)."""
     if not osp.isfile(path):
         raise AnnotationFormatError(f'{path}: prediction file not found')
     try:
@@ -65,11 +86,11 @@ def load_predictions(path: str, objects: ObjectsFile) -> PredictionsByObject:
                 f'{path}: record {index} has a mask of size {list(size)}, but image '
                 f'{obj["image_id"]} is {[image["height"], image["width"]]}')
         try:
-            mask = decode_segmentation(rec['segmentation'], image['height'], image['width'])
+            rle = compressed_rle(rec['segmentation'], image['height'], image['width'])
         except ValueError as e:
             raise AnnotationFormatError(f'{path}: record {index}: {e}') from None
-        grouped[obj['id']].append((rec['part_id'], float(score), mask))
-    return dict(grouped)
+        grouped[obj['id']].append((rec['part_id'], float(score), rle))
+    return LazyPredictions(dict(grouped))
 
 
 def instances_to_predictions(pred_instances) -> PredictionsByObject:
