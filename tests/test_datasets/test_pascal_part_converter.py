@@ -3,9 +3,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from real_format_fixtures import make_pascal_part
 
 from mmpartdistill.datasets import ObjectsFile, PartsFile
+from mmpartdistill.datasets.converters import convert_pascal_part
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -48,3 +50,21 @@ def test_pascal_part_converts_object_by_object(tmp_path):
     assert [
         parts.categories[a['category_id']]['supercategory'] for a in parts.parts_by_object[cat]
     ] == ['cat']
+
+
+@pytest.mark.parametrize('damage', [b'', b'MATLAB 5.0 MAT-file' + bytes(200), 'half', 'flipped'])
+def test_one_damaged_mat_is_skipped_and_counted(tmp_path, damage):
+    make_pascal_part(tmp_path)
+    mat = tmp_path / 'Annotations_Part' / '2008_000002.mat'
+    good = mat.read_bytes()
+    if damage == 'half':
+        damage = good[:len(good) // 2]
+    elif damage == 'flipped':
+        damage = good[:200] + bytes(b ^ 0xff for b in good[200:260]) + good[260:]
+    mat.write_bytes(damage)
+    names = [f'2008_00000{i}' for i in (1, 2, 3, 4)]
+    _, _, summary = convert_pascal_part(
+        str(tmp_path / 'Annotations_Part'), str(tmp_path / 'JPEGImages'), names, 'val')
+    assert summary.images == 1
+    bad = summary.skipped['bad or missing .mat']
+    assert len(bad) == 3 and any(r.startswith('2008_000002') for r in bad)

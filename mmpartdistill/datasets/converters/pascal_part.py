@@ -46,8 +46,9 @@ def read_objects(path: str, shape: Tuple[int, int],
     """``(class, mask, [(part name, mask)])`` of every object of one .mat file."""
     try:
         data = loadmat(path)
-    except (ValueError, OSError, TypeError) as e:
-        raise MatFormatError(f'{path}: not a readable .mat file ({e})') from None
+    except Exception as e:  # a damaged file fails anywhere in scipy's parser, any way
+        raise MatFormatError(
+            f'{path}: not a readable .mat file ({type(e).__name__}: {e})') from None
     if 'anno' not in data:
         raise MatFormatError(f'{path}: no "anno" struct')
     anno = np.asarray(data['anno']).ravel()[0]
