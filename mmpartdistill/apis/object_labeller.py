@@ -1,6 +1,4 @@
 """ObjectLabeller: stage 0 for image-level datasets, one object mask per image of its class."""
-import hashlib
-import json
 import os.path as osp
 from typing import Dict, List, Optional, Sequence
 
@@ -13,6 +11,7 @@ from ..datasets.converters.image_check import readable_image
 from ..datasets.image_folder import ImageFolderClass, ImageFolderRecord
 from ..engine.sharded_inference import sharded_inference
 from ..utils import atomic_write_json
+from ..utils.manifest import digest
 
 SHARD_FILE = 'shard_{:05d}.json'
 
@@ -116,14 +115,6 @@ class ObjectLabeller:
         ``shard_dir/manifest.json`` holds what they were made from, and a
         rerun with other images or settings is refused rather than mixed in.
         """
-        check_manifest(
-            osp.join(shard_dir, 'manifest.json'),
-            dict(
-                root=osp.abspath(root),
-                shard_size=shard_size,
-                records=digest([(r.file_name, classes[r.class_index].name) for r in records]),
-                num_records=len(records),
-                **self.settings()))
         dataset = LabellingDataset(root, classes, records, self)
         paths = [
             osp.join(shard_dir, SHARD_FILE.format(j))
@@ -153,6 +144,11 @@ class ObjectLabeller:
             process_batch=process_batch,
             write_shard=atomic_write_json,
             what='object labelling',
+            manifest=dict(
+                root=osp.abspath(root),
+                records=digest([(r.file_name, classes[r.class_index].name) for r in records]),
+                num_records=len(records),
+                **self.settings()),
             collate=list)
         return paths
 
@@ -191,21 +187,3 @@ def box_mask(box: Sequence[float], height: int, width: int) -> np.ndarray:
     mask = np.zeros((height, width), np.uint8)
     mask[max(y1, 0):y2, max(x1, 0):x2] = 1
     return mask
-
-
-def digest(items: list) -> str:
-    return hashlib.sha1(json.dumps(items).encode()).hexdigest()
-
-
-def check_manifest(path: str, manifest: dict) -> None:
-    """Write ``manifest`` at ``path``, or check it against the one there."""
-    if osp.exists(path):
-        with open(path) as f:
-            previous = json.load(f)
-        changed = sorted(
-            k for k in set(manifest) | set(previous) if manifest.get(k) != previous.get(k))
-        if changed:
-            raise ValueError(f'{path}: the shards beside it were made with other {changed}; '
-                             'give a new output folder, or delete that one to start over')
-    else:
-        atomic_write_json(manifest, path)

@@ -12,6 +12,7 @@ from mmengine.runner import BaseLoop
 from ..datasets.coco_rle import mask_to_coco_fields
 from ..ops import cluster_object_parts, drop_small_parts, refine_part_labels
 from ..utils import atomic_write_json
+from ..utils.manifest import dataset_fingerprint
 from .pseudo_part_shards import merge_shards, shard_path
 from .sample_records import image_record
 from .sharded_inference import sharded_inference
@@ -107,7 +108,19 @@ class PseudoPartLoop(BaseLoop):
             start_shard=lambda: dict(images=[], objects=[], parts=[]),
             process_batch=lambda batch, shard: self.process_batch(model, batch, dataset, shard),
             write_shard=atomic_write_json,
-            what='pseudo parts')
+            what='pseudo parts',
+            manifest=dict(
+                dataset_fingerprint(dataset),
+                num_parts=self.num_parts,
+                feature_source=self.feature_source,
+                feature_levels=self.feature_levels,
+                metric=self.metric,
+                kmeans_iters=self.kmeans_iters,
+                seed=self.seed,
+                crf_iters=self.crf_iters,
+                min_part_fraction=self.min_part_fraction,
+                object_source=self.object_source,
+                score_thr=self.score_thr))
         barrier()
         summary: Dict[str, int] = {}
         if rank == 0:

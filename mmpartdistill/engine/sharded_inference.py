@@ -9,6 +9,8 @@ from mmengine.dist import get_dist_info
 from mmengine.logging import MMLogger
 from mmengine.utils import ProgressBar
 
+from ..utils.manifest import check_manifest, model_fingerprint
+
 
 def shard_indices(shard: int, shard_size: int, total: int) -> List[int]:
     return list(range(shard * shard_size, min((shard + 1) * shard_size, total)))
@@ -23,6 +25,7 @@ def sharded_inference(model,
                       process_batch: Callable[[dict, object], None],
                       write_shard: Callable[[object, str], None],
                       what: str,
+                      manifest: dict,
                       collate: Callable[[list], object] = pseudo_collate) -> None:
     """Run ``model`` (in eval mode, without gradients) over every image of ``dataset``.
 
@@ -32,8 +35,14 @@ def sharded_inference(model,
     ``write_shard(shard, path_of(j))`` (atomically). Batches are put together
     by ``collate`` (``list`` keeps the items as the dataset gave them). Shards
     whose file exists are skipped, so an interrupted run resumes; ranks of a
-    distributed run take every world-size-th shard.
+    distributed run take every world-size-th shard. ``manifest.json`` beside
+    the shards records ``manifest`` (what made them: inputs and settings),
+    with the model's weight fingerprint and the shard size; a run with
+    anything else is refused before it writes.
     """
+    check_manifest(
+        osp.join(osp.dirname(path_of(0)), 'manifest.json'),
+        dict(manifest, model=model_fingerprint(model), shard_size=shard_size))
     rank, world = get_dist_info()
     num_shards = math.ceil(len(dataset) / shard_size)
     todo = [j for j in range(rank, num_shards, world) if not osp.exists(path_of(j))]

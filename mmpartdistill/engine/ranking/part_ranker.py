@@ -11,6 +11,7 @@ from mmengine.logging import MMLogger
 from ...datasets.coco_rle import mask_to_coco_fields
 from ...datasets.objects_file import AnnotationFormatError
 from ...utils import atomic_write_json, atomic_writer
+from ...utils.manifest import dataset_fingerprint
 from ..pseudo_part_shards import merge_shards, shard_path
 from ..sample_records import add_image_and_objects
 from ..sharded_inference import add_predictions, sharded_inference
@@ -114,7 +115,8 @@ class PartRanker:
             process_batch=add_predictions(
                 model, lambda shard, sample: self.add_sample(sample, dataset, shard)),
             write_shard=write_proposal_shard,
-            what=f'part ranking, proposals of {split}')
+            what=f'part ranking, proposals of {split}',
+            manifest=dict(dataset_fingerprint(dataset), split=split))
 
     @staticmethod
     def add_sample(sample, dataset, shard: Dict[str, list]) -> None:

@@ -6,6 +6,7 @@ from mmengine.dist import barrier, get_dist_info
 
 from ...datasets.coco_rle import mask_to_coco_fields
 from ...utils import atomic_write_json
+from ...utils.manifest import dataset_fingerprint
 from ..pseudo_part_shards import merge_shards, shard_path
 from ..sample_records import add_image_and_objects
 from ..sharded_inference import add_predictions, sharded_inference
@@ -46,7 +47,8 @@ def write_prediction_labels(model,
         process_batch=add_predictions(
             model, lambda shard, sample: add_predicted_parts(shard, sample, dataset, min_score)),
         write_shard=atomic_write_json,
-        what=f'self-training labels in {out_dir}')
+        what=f'self-training labels in {out_dir}',
+        manifest=dict(dataset_fingerprint(dataset), num_parts=num_parts, min_score=min_score))
     barrier()
     summary: Dict[str, int] = {}
     if get_dist_info()[0] == 0:
