@@ -127,3 +127,13 @@ def test_nothing_kept_labels_nothing(synthetic_root, ranked, tmp_path):
     summaries = ranker(copy, keep_score=2.0).run(model, datasets(synthetic_root), 'train')
     assert summaries['train']['parts'] == summaries['val']['parts'] == 0
     assert summaries['train']['objects'] > 0
+
+
+def test_rerun_with_other_settings_is_refused(synthetic_root, ranked, tmp_path):
+    out, model, _ = ranked
+    copy = tmp_path / 'copy'
+    shutil.copytree(out, copy)
+    before = (copy / 'centroids.npz').read_bytes()
+    with pytest.raises(ValueError, match=r"made with other \['keep_score', 'num_clusters'\]"):
+        ranker(copy, num_clusters=5, keep_score=0.9).run(model, datasets(synthetic_root), 'train')
+    assert (copy / 'centroids.npz').read_bytes() == before

@@ -11,7 +11,7 @@ from mmengine.logging import MMLogger
 from ...datasets.coco_rle import mask_to_coco_fields
 from ...datasets.objects_file import AnnotationFormatError
 from ...utils import atomic_write_json, atomic_writer
-from ...utils.manifest import dataset_fingerprint
+from ...utils.manifest import check_manifest, dataset_fingerprint
 from ..pseudo_part_shards import merge_shards, shard_path
 from ..sample_records import add_image_and_objects
 from ..sharded_inference import add_predictions, sharded_inference
@@ -85,6 +85,22 @@ class PartRanker:
         """Fit the clusters on ``datasets[fit_split]``; label every split of ``datasets``."""
         if fit_split not in datasets:
             raise ValueError(f'fit_split {fit_split!r} is not one of the splits {list(datasets)}')
+        # the features, centroids and labels kept in out_dir come from these
+        check_manifest(
+            osp.join(self.out_dir, 'manifest.json'),
+            dict(
+                fit_split=fit_split,
+                fit_images=dataset_fingerprint(datasets[fit_split]),
+                num_clusters=self.num_clusters,
+                top=self.top,
+                keep_area=self.keep_area,
+                keep_score=self.keep_score,
+                part_area=self.part_area,
+                part_score=self.part_score,
+                temperature=self.temperature,
+                kmeans_iters=self.kmeans_iters,
+                seed=self.seed,
+                backend=self.backend))
         for split, dataset in datasets.items():
             self.collect(model, split, dataset)
         barrier()
