@@ -81,17 +81,22 @@ def test_empty_mask_and_duplicate_id(tmp_path, files):
         ObjectsFile.load(write(tmp_path / 'objects.json', bad))
 
 
-def test_prediction_file_errors(tmp_path, files):
-    objects, _ = files
-    obj_file = ObjectsFile.load(write(tmp_path / 'objects.json', objects))
-    obj = objects['annotations'][0]
-    record = dict(
+def record_of(obj):
+    """A prediction record of part 0 covering the whole object ``obj``."""
+    return dict(
         image_id=obj['image_id'],
         object_id=obj['id'],
         category_id=obj['category_id'],
         part_id=0,
         score=1.0,
         segmentation=obj['segmentation'])
+
+
+def test_prediction_file_errors(tmp_path, files):
+    objects, _ = files
+    obj_file = ObjectsFile.load(write(tmp_path / 'objects.json', objects))
+    obj = objects['annotations'][0]
+    record = record_of(obj)
     assert load_predictions(write(tmp_path / 'ok.json', [record]), obj_file)[obj['id']][0][0] == 0
     with pytest.raises(AnnotationFormatError, match=r"record 0 lacks \['score'\]"):
         load_predictions(
@@ -135,18 +140,7 @@ def wider_counts(record):
 def test_malformed_prediction_records_are_named(tmp_path, files, change, message):
     objects, _ = files
     obj_file = ObjectsFile.load(write(tmp_path / 'objects.json', objects))
-    obj = objects['annotations'][0]
-    record = dict(
-        image_id=obj['image_id'],
-        object_id=obj['id'],
-        category_id=obj['category_id'],
-        part_id=0,
-        score=1.0,
-        segmentation=obj['segmentation'])
-    good = dict(record, object_id=objects['annotations'][1]['id'])
-    good.update(
-        image_id=objects['annotations'][1]['image_id'],
-        category_id=objects['annotations'][1]['category_id'])
+    record, good = record_of(objects['annotations'][0]), record_of(objects['annotations'][1])
     path = tmp_path / 'p.json'
     path.write_text(json.dumps([change(record), good]))
     with pytest.raises(AnnotationFormatError, match=message):
