@@ -1,6 +1,8 @@
 """Tiny datasets in the released on-disk formats of PartImageNet, Pascal-Part and
 Cityscapes-Panoptic-Parts, for the converter and benchmark-config tests."""
 import json
+import struct
+import zlib
 
 import cv2
 import numpy as np
@@ -166,3 +168,15 @@ def make_cityscapes_parts_train(root, num_images=4):
         for pid, (y0, y1) in enumerate([(2, 5), (5, 8), (8, 10), (10, 12), (12, 18)], 1):
             uids[y0:y1, 15 + i:27] = 2600200 + pid  # car 2: window .. chassis
         write_city(root, 'jena', f'jena_{i:06d}_000019', uids, split='train')
+
+
+def png_header(width: int, height: int) -> bytes:
+    """A PNG whose header claims ``width x height`` (and holds no pixels)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack('>I', len(data)) + kind + data + struct.pack(
+            '>I',
+            zlib.crc32(kind + data) & 0xffffffff)
+
+    ihdr = struct.pack('>IIBBBBB', width, height, 8, 0, 0, 0, 0)
+    return b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', ihdr) + chunk(b'IEND', b'')

@@ -34,10 +34,13 @@ def main() -> None:
     inferencer = PartInferencer(args.config, args.checkpoint, args.device, args.det_config,
                                 args.det_checkpoint, args.det_score_thr)
     images = args.images[0] if len(args.images) == 1 else args.images
-    results = inferencer(images, args.objects, args.batch_size, args.out_dir)['predictions']
+    output = inferencer(images, args.objects, args.batch_size, args.out_dir)
+    results = output['predictions']
     parts = sum(len(o['parts']) for r in results for o in r['objects'])
     print(f'{len(results)} images, {sum(len(r["objects"]) for r in results)} objects, {parts} '
           f'parts written to {args.out_dir}/preds and {args.out_dir}/vis')
+    for reason, skipped in output['skipped'].items():
+        print(f'skipped {len(skipped)} images ({reason}): {", ".join(skipped)}')
 
 
 if __name__ == '__main__':

@@ -1,7 +1,9 @@
 """PartInferencer: part masks of the objects in images, in the mould of DetInferencer."""
 import copy
+import logging
 import os
 import os.path as osp
+from collections import defaultdict
 from typing import Callable, Dict, List, Optional, Sequence, Union
 
 import mmcv
@@ -10,11 +12,13 @@ from mmcv.transforms import Compose
 from mmdet.structures import DetDataSample
 from mmengine.config import ConfigDict
 from mmengine.infer import BaseInferencer
+from mmengine.logging import print_log
 from mmengine.registry import init_default_scope
 from mmengine.runner.checkpoint import _load_checkpoint_to_model
 from torch import nn
 
 from ..datasets.coco_rle import encode_mask, mask_to_coco_fields
+from ..datasets.converters.image_check import readable_image
 from ..datasets.objects_file import ObjectsFile
 from ..utils import atomic_write_json
 from ..visualization import PartLocalVisualizer, write_png
@@ -124,11 +128,27 @@ class PartInferencer(BaseInferencer):
         return visualizer
 
     def _inputs_to_list(self, inputs: Union[str, Sequence[str]]) -> List[str]:
+        """Image paths of ``inputs``, less those that are missing, do not decode or
+        are too large for the models (``skipped``: reason -> paths, logged)."""
         if isinstance(inputs, str) and osp.isdir(inputs):
-            return sorted(
+            paths = sorted(
                 osp.join(inputs, f) for f in os.listdir(inputs)
                 if f.lower().endswith(IMAGE_SUFFIXES))
-        return [inputs] if isinstance(inputs, str) else list(inputs)
+        else:
+            paths = [inputs] if isinstance(inputs, str) else list(inputs)
+        self.skipped: Dict[str, List[str]] = defaultdict(list)
+        for path in paths:
+            problem = readable_image(path)
+            if problem:
+                self.skipped[problem].append(path)
+        for reason, skipped in self.skipped.items():
+            more = f' (+{len(skipped) - 3} more)' if len(skipped) > 3 else ''
+            print_log(
+                f'skipped {len(skipped)} images ({reason}): {", ".join(skipped[:3])}{more}',
+                logger='current',
+                level=logging.WARNING)
+        bad = {p for skipped in self.skipped.values() for p in skipped}
+        return [p for p in paths if p not in bad]
 
     def preprocess(self, inputs: List[str], batch_size: int = 1, objects: ObjectsInput = None):
         """Batches of the test pipeline's output for each image and its objects."""
@@ -228,8 +248,9 @@ class PartInferencer(BaseInferencer):
                     no_save_pred: bool = False,
                     pred_out_dir: str = '') -> dict:
         """``predictions`` (data samples, or per image ``{'image', 'objects':
-        [{'object_id', 'class', 'parts': [{'part_id', 'score', 'segmentation'}]}]}``)
-        and ``visualization``; each image's record goes to ``pred_out_dir``."""
+        [{'object_id', 'class', 'parts': [{'part_id', 'score', 'segmentation'}]}]}``),
+        ``visualization`` and ``skipped`` (reason -> image paths left out);
+        each image's record goes to ``pred_out_dir``."""
         records = [self.pred_to_record(pred) for pred in preds]
         if pred_out_dir and not no_save_pred:
             for record in records:
@@ -237,7 +258,9 @@ class PartInferencer(BaseInferencer):
                                   osp.join(pred_out_dir,
                                            image_stem(record['image']) + '.json'))
         return dict(
-            predictions=preds if return_datasamples else records, visualization=visualization)
+            predictions=preds if return_datasamples else records,
+            visualization=visualization,
+            skipped=dict(self.skipped))
 
     def pred_to_record(self, pred: DetDataSample) -> dict:
         parts = pred.pred_instances

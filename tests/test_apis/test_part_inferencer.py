@@ -11,6 +11,8 @@ import torch
 from mmdet.registry import MODELS
 from mmengine.config import Config
 
+from real_format_fixtures import png_header
+
 from mmpartdistill.apis import PartInferencer
 from mmpartdistill.datasets import OBJECT_CLASSES, ObjectsFile, decode_segmentation
 
@@ -134,3 +136,21 @@ def test_infer_tool_with_a_detector(synthetic_root, weights, tmp_path):
     assert record['objects'], 'an untrained detector at threshold 0 still finds objects'
     assert all(obj['parts'] for obj in record['objects'])
     assert (tmp_path / 'vis' / (Path(image).stem + '.png')).exists()
+
+
+def test_unusable_images_are_skipped_and_named(synthetic_root, weights, tmp_path):
+    objects = ObjectsFile.load(str(synthetic_root / 'annotations/objects_val.json'))
+    image_id = sorted(i for i, objs in objects.objects_by_image.items() if objs)[0]
+    good = str(synthetic_root / 'images' / objects.images[image_id]['file_name'])
+    huge = tmp_path / 'huge.png'
+    huge.write_bytes(png_header(12000, 9000))
+    broken = tmp_path / 'broken.jpg'
+    broken.write_bytes(b'not a jpeg')
+    inferencer = PartInferencer(str(CONFIG), str(weights / 'parts.pth'), 'cpu')
+    result = inferencer([str(huge), good, str(broken)],
+                        str(synthetic_root / 'annotations/objects_val.json'))
+    assert [r['image'] for r in result['predictions']] == [good]
+    assert result['skipped'] == {
+        'image too large (12000 x 9000 pixels)': [str(huge)],
+        'image unreadable (UnidentifiedImageError)': [str(broken)]
+    }

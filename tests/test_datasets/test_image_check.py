@@ -1,20 +1,7 @@
-import struct
-import zlib
-
 from PIL import Image
+from real_format_fixtures import png_header
 
 from mmpartdistill.datasets.converters.image_check import readable_image
-
-
-def png_header(width: int, height: int) -> bytes:
-    """A PNG whose header claims ``width x height`` (and holds no pixels)."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack('>I', len(data)) + kind + data + struct.pack(
-            '>I', zlib.crc32(kind + data) & 0xffffffff)
-
-    ihdr = struct.pack('>IIBBBBB', width, height, 8, 0, 0, 0, 0)
-    return b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', ihdr) + chunk(b'IEND', b'')
 
 
 def test_images_too_large_are_refused_from_their_header(tmp_path):
