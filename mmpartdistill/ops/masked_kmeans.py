@@ -91,9 +91,10 @@ def kmeanspp_init(points: torch.Tensor,
                   seed: int = 0) -> torch.Tensor:
     """Greedy k-means++ centroids ``[B, k, D]`` per instance, deterministic for a seed.
 
-    Each step draws ``2 + int(ln k)`` candidates with probability proportional
-    to the squared distance to the nearest chosen centroid and keeps the one
-    that lowers the potential most, as scikit-learn seeds.
+    Each step draws ``max(8, 2 + int(ln k))`` candidates with probability
+    proportional to the squared distance to the nearest chosen centroid and
+    keeps the one that lowers the potential most (scikit-learn's greedy
+    k-means++ draws ``2 + int(ln k)``; docs/benchmarks.md says why 8).
     """
     check_packed(points, offsets)
     k, seed = check_int('k', k, 1), check_int('seed', seed, 0)
