@@ -22,13 +22,11 @@ def main() -> None:
     parser.add_argument('--checkpoint', help='instance model weights (default: load_from)')
     add_runner_arguments(parser)
     args = parser.parse_args()
-    cfg = load_config(args, osp.join(args.out, 'logs'))
+    cfg = load_config(args, osp.join(args.out, 'logs'), args.checkpoint)
     if cfg.test_cfg.get('type') != 'PseudoPartLoop':
         raise SystemExit(f'{args.config}: test_cfg must be a PseudoPartLoop, got '
                          f'{cfg.test_cfg.get("type")}')
     cfg.test_cfg.out_dir = args.out
-    if args.checkpoint is not None:
-        cfg.load_from = args.checkpoint
     Runner.from_cfg(cfg).test()
 
 

@@ -12,9 +12,14 @@ def main() -> None:
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--image-size', type=int, default=128)
     parser.add_argument('--val-fraction', type=float, default=0.25)
+    parser.add_argument(
+        '--classes',
+        nargs='+',
+        help='object classes (default: all), each a class name or NEW=CLASS to draw '
+        'CLASS under the name NEW, e.g. tower=lamp beast=quadruped')
     args = parser.parse_args()
     summary = make_synthetic_parts(args.out, args.num_images, args.seed, args.image_size,
-                                   args.val_fraction)
+                                   args.val_fraction, args.classes)
     print(json.dumps(summary, indent=1))
 
 

@@ -35,7 +35,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.out is not None and not args.out.endswith('.json'):
         parser.error(f'--out must name a .json file, got {args.out}')
-    cfg = load_config(args, args.work_dir)
+    cfg = load_config(args, args.work_dir, args.checkpoint)
     cfg.load_from = args.checkpoint
     if args.out is not None:
         add_prediction_dump(cfg, args.out)

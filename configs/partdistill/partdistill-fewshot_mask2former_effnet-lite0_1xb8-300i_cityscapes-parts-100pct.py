@@ -3,31 +3,23 @@
 # its frozen ImageNet-trained EfficientNet-Lite0 backbone)
 # fine-tuned on the ground-truth parts of the train split's first 100% (set
 # the two train files to another make_fewshot_split.py output for 1, 5 or
-# 10%); its 7 x 4 classifier is re-initialised for Cityscapes' 5 classes x 5
+# 10%); its classifier is re-initialised for Cityscapes' 5 classes x 5
 # parts. Validation as the paper-scale few-shot configs: val with ground-truth
 # objects, identity mapping (majority beside it).
 _base_ = ['./partdistill_mask2former_r18_1xb8-500i_synthetic-parts.py']
 data_root = 'data/cityscapes/'
-object_classes = ('person', 'rider', 'car', 'truck', 'bus')
-num_object_classes = 5
-num_parts = 5
 load_from = 'work_dirs/partdistill_tiny/stage4_partdistill/iter_500.pth'
 model = dict(
     data_preprocessor=dict(mean=[127.0] * 3, std=[128.0] * 3),
     backbone=dict(_delete_=True, type='EfficientNetLite0', pretrained=True),
-    panoptic_head=dict(
-        in_channels=[24, 40, 112, 320],
-        num_object_classes=num_object_classes,
-        num_parts=num_parts,
-        loss_cls=dict(class_weight=[1.0] * num_object_classes * num_parts + [0.1])),
-    panoptic_fusion_head=dict(num_things_classes=num_object_classes * num_parts))
+    panoptic_head=dict(in_channels=[24, 40, 112, 320]))
 train_dataloader = dict(
     dataset=dict(
         data_root=data_root,
         ann_file='annotations/parts_train_100pct.json',
         objects_file='annotations/objects_train_100pct.json',
         data_prefix=dict(img='leftImg8bit/train/'),
-        num_parts=num_parts))
+        class_specific=True))
 val_dataloader = dict(
     dataset=dict(
         data_root=data_root,

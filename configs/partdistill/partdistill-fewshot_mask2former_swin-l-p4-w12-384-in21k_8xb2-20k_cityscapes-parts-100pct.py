@@ -14,16 +14,7 @@
 # has part_id k), the majority vote beside it.
 _base_ = ['./partdistill_mask2former_swin-l-p4-w12-384-in21k_8xb4-90k_in1k.py']
 data_root = 'data/cityscapes/'
-object_classes = ('person', 'rider', 'car', 'truck', 'bus')
-num_object_classes = 5
-num_parts = 5
 load_from = 'work_dirs/partdistill_in1k/iter_90000.pth'
-model = dict(
-    panoptic_head=dict(
-        num_object_classes=num_object_classes,
-        num_parts=num_parts,
-        loss_cls=dict(class_weight=[1.0] * num_object_classes * num_parts + [0.1])),
-    panoptic_fusion_head=dict(num_things_classes=num_object_classes * num_parts))
 # the stage-4 training pipeline (object crops, 640) on Cityscapes' ground-truth parts
 train_dataloader = dict(
     batch_size=2,
@@ -32,7 +23,7 @@ train_dataloader = dict(
         ann_file='annotations/parts_train_100pct.json',
         objects_file='annotations/objects_train_100pct.json',
         data_prefix=dict(img='leftImg8bit/train/'),
-        num_parts=num_parts))
+        class_specific=True))
 val_dataloader = dict(
     _delete_=True,
     batch_size=1,

@@ -1,8 +1,9 @@
-# Stage 4 on this CPU: the PartDistillation model (K=4 parts for each of the
-# 7 object classes) self-trained on stage 3's ranked parts of the train split
+# Stage 4 on this CPU: the PartDistillation model (the object classes of the
+# objects file, K part slots each: the most parts stage 3 found in a class)
+# self-trained on stage 3's ranked parts of the train split
 # (the part-proposal config's PartRankingHook writes them), from the stage-2
-# part-proposal model (its one-class classifier is re-initialised for 7 x 4
-# part classes, as logged). Later rounds, if any, relabel the train split
+# part-proposal model (its one-class classifier is re-initialised for the
+# N x K part classes, as logged). Later rounds, if any, relabel the train split
 # with the model's own parts. Validation: part mIoU of the val split with
 # ground-truth objects.
 _base_ = [
@@ -13,10 +14,6 @@ _base_ = [
 ]
 custom_imports = dict(imports=['mmpartdistill'], allow_failed_imports=False)
 
-# the object classes in training order (category id), for PartInferencer
-object_classes = ('lamp', 'quadruped', 'car', 'tree', 'humanoid', 'mug', 'airplane')
-num_object_classes = 7
-num_parts = 4
 ranked_parts_root = 'work_dirs/part_proposals/part_ranking/labels/train/'
 load_from = 'work_dirs/part_proposals/iter_500.pth'
 model = dict(
@@ -27,16 +24,14 @@ model = dict(
     frozen_modules=('backbone', ),
     panoptic_head=dict(
         type='PartDistillationHead',
-        num_object_classes=num_object_classes,
-        num_parts=num_parts,
-        loss_cls=dict(class_weight=[1.0] * num_object_classes * num_parts + [0.1])),
-    panoptic_fusion_head=dict(num_things_classes=num_object_classes * num_parts))
+        num_object_classes=None,  # N and K from the data
+        num_parts=None))
 
 train_dataloader = dict(
     dataset=dict(
         ann_file=ranked_parts_root + 'annotations/ranked_parts.json',
         objects_file=ranked_parts_root + 'annotations/objects.json',
-        num_parts=num_parts,
+        class_specific=True,
         pipeline=[
             dict(type='LoadImageFromFile', to_float32=True),
             dict(type='LoadAnnotations', with_bbox=True, with_mask=True),

@@ -5,15 +5,8 @@
 #   srun ... python tools/train.py CONFIG --launcher slurm
 _base_ = ['./partdistill_mask2former_swin-l-p4-w12-384-in21k_8xb4-90k_in1k.py']
 
-num_object_classes = 21843
-num_parts = 8
 load_from = 'work_dirs/part_proposals_in21k/iter_50000.pth'
 ranked_parts_root = 'work_dirs/part_proposals_in21k/part_ranking/labels/train/'
-model = dict(
-    panoptic_head=dict(
-        num_object_classes=num_object_classes,
-        loss_cls=dict(class_weight=[1.0] * num_object_classes * num_parts + [0.1])),
-    panoptic_fusion_head=dict(num_things_classes=num_object_classes * num_parts))
 train_dataloader = dict(
     batch_size=8,
     dataset=dict(

@@ -1,5 +1,6 @@
 # Stage 4 as the authors ran it for the IN-1K model: the PartDistillation
-# model (K=8 parts for each of 1,000 classes, 8,001 class outputs) self-trained
+# model (K parts for each of the 1,000 classes: the authors' 8, as many as
+# stage 3 keeps; 8,001 class outputs for K=8; N and K from the data) self-trained
 # on stage 3's ranked parts of ImageNet-1K, from the stage-2 proposal model;
 # backbone and pixel-decoder encoder frozen, 640 crops, batch 32 (8 GPUs x 4),
 # lr 1e-5, 90k iterations, one round.
@@ -9,8 +10,6 @@
 # them with PartImageNet's 11 supercategories.
 _base_ = ['./part-proposal_mask2former_swin-l-p4-w12-384-in21k_8xb8-90k_in1k-pseudo-parts.py']
 
-num_object_classes = 1000
-num_parts = 8
 load_from = 'work_dirs/part_proposals_in1k/iter_90000.pth'
 ranked_parts_root = 'work_dirs/part_proposals_in1k/part_ranking/labels/train/'
 custom_hooks = []
@@ -18,16 +17,16 @@ model = dict(
     type='PartDistillationDetector',
     panoptic_head=dict(
         type='PartDistillationHead',
-        num_object_classes=num_object_classes,
-        num_parts=num_parts,
-        loss_cls=dict(class_weight=[1.0] * num_object_classes * num_parts + [0.1])),
-    panoptic_fusion_head=dict(num_things_classes=num_object_classes * num_parts))
+        num_object_classes=None,  # N, K and the class weights from the data
+        num_parts=None,
+        loss_cls=dict(class_weight=None)),
+    panoptic_fusion_head=dict(num_things_classes=None))
 train_dataloader = dict(
     batch_size=4,
     dataset=dict(
         ann_file=ranked_parts_root + 'annotations/ranked_parts.json',
         objects_file=ranked_parts_root + 'annotations/objects.json',
-        num_parts=num_parts,
+        class_specific=True,
         pipeline=[
             dict(type='LoadImageFromFile', to_float32=True),
             dict(type='LoadAnnotations', with_bbox=True, with_mask=True),

@@ -5,12 +5,14 @@ from typing import Dict, List, Optional, Sequence
 import numpy as np
 import torch
 from mmcv.transforms import Compose
+from mmengine.config import Config
 
 from ..datasets.coco_rle import mask_to_coco_fields
 from ..datasets.converters.image_check import readable_image
 from ..datasets.image_folder import ImageFolderClass, ImageFolderRecord
 from ..engine.sharded_inference import sharded_inference
 from ..utils import atomic_write_json
+from ..utils.data_classes import checkpoint_meta, fill_data_classes
 from ..utils.manifest import digest
 
 SHARD_FILE = 'shard_{:05d}.json'
@@ -50,7 +52,10 @@ class ObjectLabeller:
         from mmdet.utils import get_test_pipeline_cfg
         if prompt is not None and '{}' not in prompt:
             raise ValueError(f'prompt {prompt!r} has no "{{}}" for the class name')
-        self.model = init_detector(config, checkpoint, device=device, cfg_options=cfg_options)
+        cfg = Config.fromfile(config)
+        cfg.merge_from_dict(cfg_options or {})
+        fill_data_classes(cfg, checkpoint_meta(checkpoint), prefer_checkpoint=True)
+        self.model = init_detector(cfg, checkpoint, device=device)
         pipeline = [
             t for t in get_test_pipeline_cfg(self.model.cfg)
             if not str(t['type']).endswith('LoadAnnotations')

@@ -9,18 +9,20 @@ from typing import Callable, Dict, List, Optional, Sequence, Union
 import mmcv
 import numpy as np
 from mmcv.transforms import Compose
+from mmdet.registry import MODELS
 from mmdet.structures import DetDataSample
 from mmengine.config import ConfigDict
 from mmengine.infer import BaseInferencer
 from mmengine.logging import print_log
 from mmengine.registry import init_default_scope
-from mmengine.runner.checkpoint import _load_checkpoint_to_model
+from mmengine.runner.checkpoint import _load_checkpoint, _load_checkpoint_to_model
 from torch import nn
 
 from ..datasets.coco_rle import encode_mask, mask_to_coco_fields
 from ..datasets.converters.image_check import readable_image
 from ..datasets.objects_file import ObjectsFile
 from ..utils import atomic_write_json
+from ..utils.data_classes import fill_data_classes
 from ..visualization import PartLocalVisualizer, write_png
 
 # image -> [(object class name, [H, W] mask)]
@@ -55,7 +57,7 @@ class PartInferencer(BaseInferencer):
     model knows), or are passed in per image path. Object classes are
     matched by name to the part model's, which come from the checkpoint's
     ``dataset_meta['object_classes']`` (saved by training on
-    :class:`PseudoPartsDataset`), else from the config's ``object_classes``.
+    :class:`PseudoPartsDataset`), as do the model's class counts.
 
     Args:
         model: the part model's config (a PartDistillation config).
@@ -90,19 +92,31 @@ class PartInferencer(BaseInferencer):
             init_default_scope('mmdet')
         self.det_score_thr = det_score_thr
 
+    def _init_model(self, cfg: ConfigDict, weights: str, device: str = 'cpu') -> nn.Module:
+        """BaseInferencer's, with the model's class counts from the checkpoint."""
+        checkpoint = _load_checkpoint(weights, map_location='cpu')
+        fill_data_classes(cfg, checkpoint.get('meta'), prefer_checkpoint=True)
+        cfg.model.pop('pretrained', None)
+        model = MODELS.build(cfg.model)
+        model.cfg = cfg
+        self._load_weights_to_model(model, checkpoint, cfg)
+        return model.to(device).eval()
+
     def _load_weights_to_model(self, model: nn.Module, checkpoint: Optional[dict],
                                cfg: ConfigDict) -> None:
-        _load_checkpoint_to_model(model, checkpoint)
         meta = dict(checkpoint.get('meta', {}).get('dataset_meta') or {})
-        classes = meta.get('object_classes') or cfg.get('object_classes')
+        classes = meta.get('object_classes')
         if not classes:
-            raise ValueError('the checkpoint\'s dataset_meta has no object_classes and the '
-                             'config lists none: train with PseudoPartsDataset (it saves them) '
-                             'or set object_classes in the config')
-        expected = getattr(getattr(model, 'panoptic_head', None), 'num_object_classes', None)
-        if expected is not None and expected != len(classes):
-            raise ValueError(f'the model has {expected} object classes but its checkpoint or '
-                             f'config names {len(classes)}: {list(classes)[:10]}')
+            raise ValueError('the checkpoint\'s dataset_meta has no object_classes: train '
+                             'the part model on PseudoPartsDataset, which saves them')
+        own = model.state_dict()
+        for key, value in checkpoint.get('state_dict', checkpoint).items():
+            if key in own and own[key].shape != value.shape:
+                raise ValueError(f'the checkpoint\'s {key} has shape {tuple(value.shape)}, but '
+                                 f'its dataset_meta ({len(classes)} object classes) makes it '
+                                 f'{tuple(own[key].shape)}: the weights and their dataset_meta '
+                                 'do not belong together')
+        _load_checkpoint_to_model(model, checkpoint)
         model.dataset_meta = dict(
             meta,
             part_classes=meta.get('classes'),

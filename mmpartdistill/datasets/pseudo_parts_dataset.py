@@ -6,6 +6,7 @@ from mmdet.datasets import BaseDetDataset
 from mmdet.registry import DATASETS
 from mmengine.logging import MMLogger
 
+from ..utils.data_classes import parts_per_class_of
 from .coco_rle import decode_segmentation, mask_to_coco_fields
 from .objects_dataset import image_record, objects_bbox
 from .objects_file import ObjectsFile
@@ -22,23 +23,33 @@ class PseudoPartsDataset(BaseDetDataset):
     with context shows neighbours too). Objects without pseudo parts are
     skipped and counted in the log; a split with none at all is an error.
 
-    Class-specific mode (``num_parts=K``, stage 4 on stage 3's ranked parts):
-    object classes are numbered by id, part ``k`` of class ``c`` is label
-    ``c * K + k`` (its category's ``part_id``), a record's instances are its
-    own object's parts only, and ``object_label`` gives the object's class.
-    The metainfo's ``object_classes`` names the object classes in label
-    order; checkpoints keep it in ``dataset_meta`` for :class:`PartInferencer`.
+    Class-specific mode (``class_specific=True``, stage 4 on stage 3's ranked
+    parts): object classes are numbered by id, part ``k`` of class ``c`` is
+    label ``c * K + k`` (its category's ``part_id``), a record's instances
+    are its own object's parts only, and ``object_label`` gives the object's
+    class. K is the most parts any class has in the parts file (each class's
+    own count is ``parts_per_class`` in the metainfo). The metainfo's
+    ``object_classes`` names the object classes in label order; checkpoints
+    keep both in ``dataset_meta`` for :class:`PartInferencer`.
 
     Args:
         ann_file: the parts file (stage 1's ``pseudo_parts.json`` or stage
             3's ``ranked_parts.json``).
         objects_file: its objects file, relative to ``data_root`` like ``ann_file``.
-        num_parts: K for class-specific labels; None for one class ``part``.
+        class_specific: class-specific labels; else one class ``part``.
+        num_parts: K slots per class instead of the file's (at least its
+            largest part count); implies ``class_specific``.
     """
     METAINFO = dict(classes=('part', ), palette=[(220, 20, 60)])
 
-    def __init__(self, *args, objects_file: str, num_parts: Optional[int] = None, **kwargs) -> None:
+    def __init__(self,
+                 *args,
+                 objects_file: str,
+                 class_specific: bool = False,
+                 num_parts: Optional[int] = None,
+                 **kwargs) -> None:
         self.objects_file, self.num_parts = objects_file, num_parts
+        self.class_specific = class_specific or num_parts is not None
         super().__init__(*args, **kwargs)
 
     def _join_prefix(self) -> None:
@@ -74,7 +85,7 @@ class PseudoPartsDataset(BaseDetDataset):
                     object_id=obj_id,
                     focus_bbox=[x, y, x + w, y + h],
                     instances=sum(instances.values(), []))
-                if self.num_parts is not None:
+                if self.class_specific:
                     record.update(
                         instances=instances[obj_id], object_label=object_label[obj['category_id']])
                 data_list.append(record)
@@ -89,9 +100,14 @@ class PseudoPartsDataset(BaseDetDataset):
 
     def part_labels(self, parts: PartsFile) -> Dict[int, int]:
         """Training label of each part category (0 for all when class-agnostic)."""
-        if self.num_parts is None:
+        if not self.class_specific:
             return {cat_id: 0 for cat_id in parts.categories}
         classes = sorted(parts.objects.categories)
+        counts = parts_per_class_of(self.ann_file,
+                                    tuple(parts.objects.categories[c]['name'] for c in classes))
+        if self.num_parts is None:
+            self.num_parts = max(counts)
+        self._metainfo['parts_per_class'] = counts
         labels, names = {}, {}
         for cat_id, cat in parts.categories.items():
             k = cat.get('part_id')

@@ -4,7 +4,6 @@ from typing import Dict, List, Sequence, Union
 import torch
 import torch.nn.functional as F
 from mmdet.registry import LOOPS
-from mmengine.dist import barrier, get_dist_info
 from mmengine.logging import MMLogger
 from mmengine.model import is_model_wrapper
 from mmengine.runner import BaseLoop
@@ -13,6 +12,7 @@ from ..datasets.coco_rle import mask_to_coco_fields
 from ..ops import cluster_object_parts, drop_small_parts, refine_part_labels
 from ..utils import atomic_write_json
 from ..utils.manifest import dataset_fingerprint
+from ..utils.rank_zero import on_rank_zero
 from .pseudo_part_shards import merge_shards, shard_path
 from .sample_records import image_record
 from .sharded_inference import sharded_inference
@@ -98,7 +98,6 @@ class PseudoPartLoop(BaseLoop):
         model = self.runner.model.module if is_model_wrapper(self.runner.model) else \
             self.runner.model
         dataset = self.dataloader.dataset
-        rank, _ = get_dist_info()
         sharded_inference(
             model,
             dataset,
@@ -121,17 +120,11 @@ class PseudoPartLoop(BaseLoop):
                 min_part_fraction=self.min_part_fraction,
                 object_source=self.object_source,
                 score_thr=self.score_thr))
-        barrier()
-        summary: Dict[str, int] = {}
-        if rank == 0:
-            classes = {
-                cat_id: name
-                for cat_id, name in zip(dataset.cat_ids, dataset.metainfo['classes'])
-            }
-            summary = merge_shards(self.out_dir, classes, self.num_parts)
+        classes = dict(zip(dataset.cat_ids, dataset.metainfo['classes']))
+        summary = on_rank_zero(lambda: merge_shards(self.out_dir, classes, self.num_parts)) or {}
+        if summary:
             MMLogger.get_current_instance().info(
                 f'pseudo parts written to {self.out_dir}: {summary}')
-        barrier()
         return summary
 
     def features(self, model, inputs: torch.Tensor) -> List[torch.Tensor]:

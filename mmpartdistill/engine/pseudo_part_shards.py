@@ -2,7 +2,7 @@
 import glob
 import json
 import os.path as osp
-from typing import Dict, List
+from typing import Dict, List, Union
 
 from ..datasets.objects_file import AnnotationFormatError
 from ..utils import atomic_write_json
@@ -28,12 +28,13 @@ def read_shard(path: str) -> dict:
 def merge_shards(
     out_dir: str,
     classes: Dict[int, str],
-    num_parts: int,
+    num_parts: Union[int, Dict[int, int]],
     name: str = 'pseudo_parts',
     description: str = 'mmpartdistill stage-1 pseudo parts (class-agnostic segments)'
 ) -> Dict[str, int]:
     """Merge every shard into ``annotations/objects.json``, ``annotations/<name>.json``
-    (parts format, one category per object class and part index) and
+    (parts format, one category per object class and part index below its
+    ``num_parts``: one K for all classes, or ``{class id: K}``) and
     ``<name>_predictions.json`` (prediction format; a part's ``score`` when
     its shard gives one, else 1), all written atomically."""
     images: List[dict] = []
@@ -45,18 +46,14 @@ def merge_shards(
         objects += shard['objects']
         parts += shard['parts']
     class_ids = sorted(classes)
+    if isinstance(num_parts, int):
+        num_parts = {c: num_parts for c in class_ids}
+    owned = [(c, k) for c in class_ids for k in range(num_parts.get(c, 0))]
+    category_of = {owner: i for i, owner in enumerate(owned, 1)}
     categories = [
-        dict(
-            id=i * num_parts + k + 1,
-            name=f'{classes[c]} part{k}',
-            supercategory=classes[c],
-            part_id=k) for i, c in enumerate(class_ids) for k in range(num_parts)
+        dict(id=i, name=f'{classes[c]} part{k}', supercategory=classes[c], part_id=k)
+        for (c, k), i in category_of.items()
     ]
-    category_of = {
-        (c, k): i * num_parts + k + 1
-        for i, c in enumerate(class_ids)
-        for k in range(num_parts)
-    }
     class_of = {obj['id']: obj['category_id'] for obj in objects}
     annotations, predictions = [], []
     for ann_id, part in enumerate(parts, 1):

@@ -6,6 +6,8 @@ from typing import Optional
 
 from mmengine.config import Config, DictAction
 
+from .data_classes import fill_data_classes
+
 
 def add_runner_arguments(parser: argparse.ArgumentParser) -> None:
     """--cfg-options, --launcher and --local_rank, as MMDetection's tools take them."""
@@ -18,8 +20,13 @@ def add_runner_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
 
 
-def load_config(args: argparse.Namespace, work_dir: Optional[str] = None) -> Config:
-    """The config of ``args.config`` with the launcher, overrides and work_dir applied.
+def load_config(args: argparse.Namespace,
+                work_dir: Optional[str] = None,
+                checkpoint: Optional[str] = None) -> Config:
+    """The config of ``args.config`` with the launcher, overrides, work_dir and
+    ``checkpoint`` (as ``load_from``) applied, and the model's class counts
+    filled from its data (:func:`fill_data_classes`; a given checkpoint's
+    classes come first, since its weights are the ones run).
 
     ``work_dir`` defaults to the config's own, else ``./work_dirs/<config name>``.
     """
@@ -32,6 +39,9 @@ def load_config(args: argparse.Namespace, work_dir: Optional[str] = None) -> Con
         cfg.work_dir = work_dir
     elif cfg.get('work_dir') is None:
         cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(args.config))[0])
+    if checkpoint is not None:
+        cfg.load_from = checkpoint
+    fill_data_classes(cfg, prefer_checkpoint=checkpoint is not None)
     return cfg
 
 

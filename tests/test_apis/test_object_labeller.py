@@ -23,6 +23,7 @@ from mmpartdistill.datasets import OBJECT_CLASSES, ObjectsFile
 from mmpartdistill.datasets.image_folder import (ImageFolderClass, ImageFolderRecord,
                                                  image_folder_classes, image_folder_records,
                                                  read_class_names)
+from mmpartdistill.utils.data_classes import checkpoint_meta, fill_data_classes
 
 ROOT = Path(__file__).resolve().parents[2]
 DETECTOR = ROOT / 'configs/partdistill/mask2former_r18_1xb4-2k_synthetic-objects.py'
@@ -36,9 +37,9 @@ def detector(tmp_path_factory):
     """Untrained weights of the stage-0 instance model, naming its classes."""
     path = tmp_path_factory.mktemp('det') / 'det.pth'
     torch.manual_seed(0)
-    model = MODELS.build(Config.fromfile(str(DETECTOR)).model)
-    torch.save(
-        dict(state_dict=model.state_dict(), meta=dict(dataset_meta=dict(classes=CLASSES))), path)
+    cfg, meta = Config.fromfile(str(DETECTOR)), dict(dataset_meta=dict(classes=CLASSES))
+    fill_data_classes(cfg, meta, prefer_checkpoint=True)
+    torch.save(dict(state_dict=MODELS.build(cfg.model).state_dict(), meta=meta), path)
     return str(path)
 
 
@@ -98,8 +99,10 @@ def test_top_mask_of_the_image_class_resumable(image_folder, detector, tmp_path)
     assert 'skipped 1 (image unreadable (OSError)): n' in run.stdout + run.stderr
     assert "skipped 1 (class not among the model's classes): n90000000/n90000000_1.JPEG" in (
         run.stdout + run.stderr)
-    model = init_detector(
-        str(DETECTOR), detector, device='cpu', cfg_options={'model.test_cfg.max_per_image': 140})
+    cfg = Config.fromfile(str(DETECTOR))
+    cfg.model.test_cfg.max_per_image = 140
+    fill_data_classes(cfg, checkpoint_meta(detector), prefer_checkpoint=True)
+    model = init_detector(cfg, detector, device='cpu')
     checked = 0
     for obj_id, obj in objects.objects.items():
         image = objects.images[obj['image_id']]

@@ -15,6 +15,7 @@ from real_format_fixtures import png_header
 
 from mmpartdistill.apis import PartInferencer
 from mmpartdistill.datasets import OBJECT_CLASSES, ObjectsFile, decode_segmentation
+from mmpartdistill.utils.data_classes import fill_data_classes
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ROOT / 'configs/partdistill/partdistill_mask2former_r18_1xb8-500i_synthetic-parts.py'
@@ -29,10 +30,14 @@ def weights(tmp_path_factory):
     names = tuple(c.name for c in OBJECT_CLASSES)
     metas = dict(
         parts=dict(
-            classes=tuple(f'{n} part{k}' for n in names for k in range(4)), object_classes=names),
+            classes=tuple(f'{n} part{k}' for n in names for k in range(4)),
+            object_classes=names,
+            parts_per_class=(4, ) * len(names)),
         det=dict(classes=names))
     for name, config in (('parts', CONFIG), ('det', DETECTOR)):
-        model = MODELS.build(Config.fromfile(str(config)).model)
+        cfg = Config.fromfile(str(config))
+        fill_data_classes(cfg, dict(dataset_meta=metas[name]), prefer_checkpoint=True)
+        model = MODELS.build(cfg.model)
         torch.save(
             dict(state_dict=model.state_dict(), meta=dict(dataset_meta=metas[name])),
             out / f'{name}.pth')
@@ -88,13 +93,15 @@ def test_classes_from_the_checkpoint_and_paper_config(weights, tmp_path):
     cfg = Config.fromfile(str(swin))
     assert 'object_classes' not in cfg and cfg.test_dataloader is None
     cfg.model.backbone = dict(type='ResNet', depth=18, out_indices=(0, 1, 2, 3), init_cfg=None)
-    cfg.model.panoptic_head.update(in_channels=[64, 128, 256, 512], num_object_classes=3)
+    cfg.model.panoptic_head.update(in_channels=[64, 128, 256, 512])
     cfg.model.crop_sizes = ((64, 64), )
-    cfg.model.panoptic_fusion_head.num_things_classes = 3 * 8
-    cfg.model.panoptic_head.loss_cls.class_weight = [1.0] * 24 + [0.1]
     cfg.dump(str(tmp_path / 'swin.py'))
+    meta = dict(
+        dataset_meta=dict(
+            object_classes=('n01440764', 'n01443537', 'n01484850'), parts_per_class=(8, 5, 8)))
+    fill_data_classes(cfg, meta, prefer_checkpoint=True)
+    assert cfg.model.panoptic_fusion_head.num_things_classes == 3 * 8
     model = MODELS.build(cfg.model)
-    meta = dict(dataset_meta=dict(object_classes=('n01440764', 'n01443537', 'n01484850')))
     torch.save(dict(state_dict=model.state_dict(), meta=meta), tmp_path / 'w.pth')
     inferencer = PartInferencer(str(tmp_path / 'swin.py'), str(tmp_path / 'w.pth'), 'cpu')
     assert inferencer.object_classes == list(meta['dataset_meta']['object_classes'])
@@ -106,9 +113,11 @@ def test_classes_from_the_checkpoint_and_paper_config(weights, tmp_path):
     assert record['objects'][0]['class'] == 'n01443537' and record['objects'][0]['parts']
     torch.save(
         dict(
-            state_dict=model.state_dict(), meta=dict(dataset_meta=dict(object_classes=('a', 'b')))),
+            state_dict=model.state_dict(),
+            meta=dict(dataset_meta=dict(object_classes=('a', 'b'), parts_per_class=(8, 8)))),
         tmp_path / 'two.pth')
-    with pytest.raises(ValueError, match='3 object classes but'):
+    with pytest.raises(
+            ValueError, match=r'cls_embed.weight has shape \(25, 256\), .* makes it \(17, 256\)'):
         PartInferencer(str(tmp_path / 'swin.py'), str(tmp_path / 'two.pth'), 'cpu')
 
 

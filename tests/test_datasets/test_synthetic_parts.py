@@ -3,6 +3,7 @@ import json
 
 import cv2
 import numpy as np
+import pytest
 
 from mmpartdistill.datasets import OBJECT_CLASSES, ObjectsFile, PartsFile, make_synthetic_parts
 
@@ -68,3 +69,17 @@ def test_annotation_files_are_json(synthetic_root):
     assert {'id', 'image_id', 'object_id', 'category_id', 'segmentation', 'area',
             'bbox'} <= set(ann)
     assert isinstance(ann['segmentation']['counts'], str)
+
+
+def test_class_sets_rename_and_count(tmp_path):
+    make_synthetic_parts(
+        str(tmp_path), num_images=4, seed=0, image_size=64, classes=['tower=lamp', 'mug'])
+    objects = json.loads((tmp_path / 'annotations/objects_train.json').read_text())
+    parts = json.loads((tmp_path / 'annotations/parts_train.json').read_text())
+    assert [c['name'] for c in objects['categories']] == ['tower', 'mug']
+    assert {c['supercategory'] for c in parts['categories']} == {'tower', 'mug'}
+    assert 'tower shade' in {c['name'] for c in parts['categories']}
+    with pytest.raises(ValueError, match="'ghost' is not one of"):
+        make_synthetic_parts(str(tmp_path / 'x'), num_images=2, classes=['a=ghost'])
+    with pytest.raises(ValueError, match='distinct'):
+        make_synthetic_parts(str(tmp_path / 'y'), num_images=2, classes=['mug', 'mug'])

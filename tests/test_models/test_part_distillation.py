@@ -8,14 +8,26 @@ from mmdet.registry import MODELS
 from mmengine.config import Config
 from test_part_proposal import BACKBONES, batch
 
+from mmpartdistill.utils.data_classes import fill_data_classes
+
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ROOT / 'configs/partdistill/partdistill_mask2former_r18_1xb8-500i_synthetic-parts.py'
 K, N = 4, 7
 
 
+def with_classes(cfg: Config, classes: int, parts: int) -> Config:
+    """The config with N and K filled as from a checkpoint trained on such data."""
+    meta = dict(
+        dataset_meta=dict(
+            object_classes=[f'class{i}'
+                            for i in range(classes)], parts_per_class=[parts] * classes))
+    fill_data_classes(cfg, meta, prefer_checkpoint=True)
+    return cfg
+
+
 def build(**overrides):
     torch.manual_seed(0)
-    model_cfg = copy.deepcopy(Config.fromfile(str(CONFIG)).model)
+    model_cfg = copy.deepcopy(with_classes(Config.fromfile(str(CONFIG)), N, K).model)
     model_cfg.backbone, model_cfg.panoptic_head.in_channels = copy.deepcopy(BACKBONES['resnet18'])
     model_cfg.update(crop_sizes=((64, 64), (96, 96)), **overrides)
     return MODELS.build(model_cfg)
@@ -98,7 +110,7 @@ def test_loads_a_part_proposal_checkpoint(tmp_path):
     ('partdistill_mask2former_swin-l-p4-w12-384-in21k_8xb4-90k_in1k.py', 1000, 8),
 ])
 def test_configs_build(name, classes, parts):
-    cfg = Config.fromfile(str(CONFIG.parent / name))
+    cfg = with_classes(Config.fromfile(str(CONFIG.parent / name)), classes, parts)
     model = MODELS.build(cfg.model)
     head = model.panoptic_head
     assert type(model).__name__ == 'PartDistillationDetector'
@@ -110,8 +122,10 @@ def test_configs_build(name, classes, parts):
 
 
 def test_21k_config():
-    cfg = Config.fromfile(
-        str(CONFIG.parent / 'partdistill_mask2former_swin-l-p4-w12-384-in21k_32xb8-120k_in21k.py'))
+    cfg = with_classes(
+        Config.fromfile(
+            str(CONFIG.parent /
+                'partdistill_mask2former_swin-l-p4-w12-384-in21k_32xb8-120k_in21k.py')), 21843, 8)
     head = cfg.model.panoptic_head
     assert head.num_object_classes * head.num_parts + 1 == len(head.loss_cls.class_weight)
     assert cfg.train_cfg.iters_per_round == 120000 and cfg.optim_wrapper.optimizer.lr == 1e-4
@@ -127,9 +141,10 @@ def test_21k_config():
 
 @pytest.mark.parametrize('percent', [1, 5, 10, 100])
 def test_fewshot_configs(percent):
-    cfg = Config.fromfile(
-        str(CONFIG.parent / 'partdistill-fewshot_mask2former_swin-l-p4-w12-384-in21k_8xb2-20k_'
-            f'cityscapes-parts-{percent}pct.py'))
+    cfg = with_classes(
+        Config.fromfile(
+            str(CONFIG.parent / 'partdistill-fewshot_mask2former_swin-l-p4-w12-384-in21k_8xb2-20k_'
+                f'cityscapes-parts-{percent}pct.py')), 5, 5)
     head = cfg.model.panoptic_head
     assert head.num_object_classes * head.num_parts + 1 == len(head.loss_cls.class_weight) == 26
     assert cfg.train_dataloader.dataset.ann_file == f'annotations/parts_train_{percent}pct.json'

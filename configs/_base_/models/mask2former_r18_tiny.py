@@ -1,7 +1,7 @@
 # A small Mask2Former for the CPU: ResNet-18 (no pretrained weights), 64
-# channels, 2 encoder and 3 decoder layers, 20 queries. Set num_classes and
-# the class_weight of loss_cls in the config that uses it.
-num_classes = 7
+# channels, 2 encoder and 3 decoder layers, 20 queries. The class counts and
+# loss_cls's class_weight are left None: the tools fill them from the objects
+# file of the data (mmpartdistill.utils.data_classes).
 channels = 64
 attn = dict(embed_dims=channels, num_heads=4, dropout=0.0, batch_first=True)
 ffn = dict(
@@ -37,7 +37,7 @@ model = dict(
         strides=[4, 8, 16, 32],
         feat_channels=channels,
         out_channels=channels,
-        num_things_classes=num_classes,
+        num_things_classes=None,
         num_stuff_classes=0,
         num_queries=20,
         num_transformer_feat_level=3,
@@ -70,7 +70,7 @@ model = dict(
             use_sigmoid=False,
             loss_weight=2.0,
             reduction='mean',
-            class_weight=[1.0] * num_classes + [0.1]),
+            class_weight=None),
         loss_mask=dict(
             type='CrossEntropyLoss', use_sigmoid=True, reduction='mean', loss_weight=5.0),
         loss_dice=dict(
@@ -83,7 +83,7 @@ model = dict(
             loss_weight=5.0)),
     panoptic_fusion_head=dict(
         type='MaskFormerFusionHead',
-        num_things_classes=num_classes,
+        num_things_classes=None,
         num_stuff_classes=0,
         loss_panoptic=None,
         init_cfg=None),

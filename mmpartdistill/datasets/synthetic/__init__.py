@@ -1,4 +1,4 @@
 from .generator import make_synthetic_parts
-from .object_classes import CLASSES_BY_NAME, OBJECT_CLASSES, ObjectClass
+from .object_classes import CLASSES_BY_NAME, OBJECT_CLASSES, ObjectClass, class_set
 
-__all__ = ['CLASSES_BY_NAME', 'OBJECT_CLASSES', 'ObjectClass', 'make_synthetic_parts']
+__all__ = ['CLASSES_BY_NAME', 'OBJECT_CLASSES', 'ObjectClass', 'class_set', 'make_synthetic_parts']

@@ -1,7 +1,7 @@
 """Writes the synthetic part benchmark in the objects + parts format."""
 import os
 import os.path as osp
-from typing import Dict, List
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import cv2
 import numpy as np
@@ -9,7 +9,7 @@ from mmengine.utils import ProgressBar
 
 from ...utils import atomic_write_json, atomic_writer
 from ..coco_rle import mask_to_coco_fields
-from .object_classes import OBJECT_CLASSES
+from .object_classes import ObjectClass, class_set
 from .render import background, finish, paint_object, rasterise_parts
 
 MIN_VISIBLE_FRACTION = 0.25  # an object hidden more than this is left unannotated
@@ -26,10 +26,10 @@ def object_affine(size: int, rng: np.random.Generator) -> np.ndarray:
     return np.array([[c * mirror, -s, cx], [s * mirror, c, cy]], np.float32)
 
 
-def categories() -> Dict[str, list]:
-    objects = [dict(id=i + 1, name=c.name) for i, c in enumerate(OBJECT_CLASSES)]
+def categories(classes: Tuple[ObjectClass, ...]) -> Dict[str, list]:
+    objects = [dict(id=i + 1, name=c.name) for i, c in enumerate(classes)]
     parts = []
-    for obj_id, obj_class in enumerate(OBJECT_CLASSES, 1):
+    for obj_id, obj_class in enumerate(classes, 1):
         for part in obj_class.part_names:
             parts.append(
                 dict(
@@ -40,7 +40,7 @@ def categories() -> Dict[str, list]:
     return dict(objects=objects, parts=parts)
 
 
-def render_scene(size: int, rng: np.random.Generator):
+def render_scene(size: int, rng: np.random.Generator, classes: Tuple[ObjectClass, ...]):
     """One image with 1-3 possibly occluding objects.
 
     Returns the RGB image and, per painted object, (class index, full part
@@ -50,8 +50,8 @@ def render_scene(size: int, rng: np.random.Generator):
     owner = np.full((size, size), -1, np.int16)
     objects = []
     for index in range(int(rng.integers(1, 4))):
-        class_index = int(rng.integers(len(OBJECT_CLASSES)))
-        obj_class = OBJECT_CLASSES[class_index]
+        class_index = int(rng.integers(len(classes)))
+        obj_class = classes[class_index]
         affine = object_affine(size, rng)
         part_map = rasterise_parts(obj_class, obj_class.draw(rng), affine, size)
         paint_object(img, obj_class, part_map, affine, rng)
@@ -64,15 +64,18 @@ def make_synthetic_parts(out_dir: str,
                          num_images: int = 400,
                          seed: int = 0,
                          image_size: int = 128,
-                         val_fraction: float = 0.25) -> Dict[str, int]:
+                         val_fraction: float = 0.25,
+                         classes: Optional[Sequence[str]] = None) -> Dict[str, int]:
     """Generate ``num_images`` scenes into ``out_dir``; deterministic for ``seed``.
 
-    The last ``val_fraction`` of the images form the val split. Returns a
+    The last ``val_fraction`` of the images form the val split; ``classes``
+    names the object classes (:func:`class_set`; default: all). Returns a
     summary with image and annotation counts per split.
     """
+    object_classes = class_set(classes)
     if num_images < 2:
         raise ValueError(f'num_images must be >= 2 (one train, one val), got {num_images}')
-    cats = categories()
+    cats = categories(object_classes)
     part_ids = {
         (p['object_category_id'], p['name'].split(' ', 1)[1]): p['id']
         for p in cats['parts']
@@ -92,7 +95,7 @@ def make_synthetic_parts(out_dir: str,
         part_anns: List[dict] = []
         for index in indices:
             rng = np.random.default_rng([seed, index])
-            img, objects, owner = render_scene(image_size, rng)
+            img, objects, owner = render_scene(image_size, rng, object_classes)
             file_name = f'{index:06d}.png'
             with atomic_writer(osp.join(out_dir, 'images', file_name), 'wb') as f:
                 f.write(cv2.imencode('.png', cv2.cvtColor(img, cv2.COLOR_RGB2BGR))[1].tobytes())
@@ -111,7 +114,7 @@ def make_synthetic_parts(out_dir: str,
                         category_id=class_index + 1,
                         iscrowd=0,
                         **mask_to_coco_fields(visible)))
-                obj_class = OBJECT_CLASSES[class_index]
+                obj_class = object_classes[class_index]
                 for p, part_name in enumerate(obj_class.part_names):
                     part_mask = visible & (part_map == p + 1)
                     if part_mask.sum() < MIN_PART_AREA:

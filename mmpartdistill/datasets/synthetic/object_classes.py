@@ -6,8 +6,8 @@ later part covers an earlier one); every part name has its own texture
 family, so parts differ in texture and in where they sit on the object,
 never in colour (colours are drawn per instance by the renderer).
 """
-from dataclasses import dataclass
-from typing import Callable, Dict, List, Tuple
+from dataclasses import dataclass, replace
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -120,3 +120,24 @@ OBJECT_CLASSES: Tuple[ObjectClass, ...] = (
 )
 
 CLASSES_BY_NAME: Dict[str, ObjectClass] = {c.name: c for c in OBJECT_CLASSES}
+
+
+def class_set(spec: Optional[Sequence[str]] = None) -> Tuple[ObjectClass, ...]:
+    """The object classes of a benchmark: all of :data:`OBJECT_CLASSES` by
+    default, else those named in ``spec``, in its order. ``'lamp'`` takes a
+    class as it is; ``'tower=lamp'`` draws lamps under the name ``tower``, so
+    that data sets of any size and names can be made."""
+    if spec is None:
+        return OBJECT_CLASSES
+    classes = []
+    for entry in spec:
+        name, _, drawer = str(entry).partition('=')
+        drawer = drawer or name
+        if drawer not in CLASSES_BY_NAME:
+            raise ValueError(f'synthetic class {entry!r}: {drawer!r} is not one of '
+                             f'{sorted(CLASSES_BY_NAME)}')
+        classes.append(replace(CLASSES_BY_NAME[drawer], name=name))
+    names = [c.name for c in classes]
+    if not names or len(set(names)) != len(names) or '' in names:
+        raise ValueError(f'synthetic classes must be named, distinct and at least one: {names}')
+    return tuple(classes)

@@ -6,8 +6,9 @@ import time
 from types import SimpleNamespace
 from typing import Dict, List, Optional
 
+import torch
 from mmengine.config import Config
-from mmengine.dist import get_dist_info
+from mmengine.dist import get_dist_info, init_dist, is_distributed
 from mmengine.logging import MMLogger
 from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
@@ -15,6 +16,8 @@ from mmengine.runner import Runner
 from ...datasets import ObjectsFile, PartsFile, make_synthetic_parts
 from ...evaluation import evaluate_part_predictions, load_predictions
 from ...utils import atomic_write_json, atomic_writer
+from ...utils.data_classes import fill_data_classes
+from ...utils.rank_zero import on_rank_zero
 from ...utils.runner_cli import add_prediction_dump
 from ...visualization import write_part_overlays
 from .config_paths import format_options, with_data_root
@@ -51,6 +54,12 @@ class PartDistillationPipeline:
     rerun skips finished stages and resumes the interrupted one from its
     shards or its last checkpoint. ``synthetic_benchmark`` (generator
     arguments) makes the synthetic benchmark at ``data_root`` when absent.
+
+    With a ``launcher`` (MMEngine's: ``pytorch``, ``slurm``, ``mpi``) the
+    pipeline joins the process group first (``dist_cfg``, e.g. the gloo
+    backend on CPUs; default nccl with CUDA, else gloo), every stage runs on
+    all ranks, and rank 0 alone makes the data and scores the stages while
+    the others wait for it.
     """
 
     def __init__(self,
@@ -62,7 +71,8 @@ class PartDistillationPipeline:
                  val_split: dict,
                  synthetic_benchmark: Optional[dict] = None,
                  resume: bool = False,
-                 launcher: str = 'none') -> None:
+                 launcher: str = 'none',
+                 dist_cfg: Optional[dict] = None) -> None:
         names = [stage.get('name') for stage in stages]
         for stage in stages:
             if stage.get('kind') not in KINDS:
@@ -73,6 +83,10 @@ class PartDistillationPipeline:
         self.work_dir, self.data_root = work_dir, data_root
         self.stages, self.config_dir, self.val_split = stages, config_dir, val_split
         self.synthetic_benchmark, self.resume, self.launcher = synthetic_benchmark, resume, launcher
+        if launcher != 'none' and not is_distributed():
+            dist_cfg = dict(dist_cfg or {})
+            dist_cfg.setdefault('backend', 'nccl' if torch.cuda.is_available() else 'gloo')
+            init_dist(launcher, **dist_cfg)
         os.makedirs(work_dir, exist_ok=True)
         self.logger = MMLogger.get_instance(
             'partdistill_pipeline', log_file=osp.join(work_dir, 'pipeline.log'))
@@ -87,7 +101,8 @@ class PartDistillationPipeline:
             val_split=cfg.val_split,
             synthetic_benchmark=cfg.get('synthetic_benchmark'),
             resume=bool(cfg.get('resume', False)),
-            launcher=cfg.get('launcher', 'none'))
+            launcher=cfg.get('launcher', 'none'),
+            dist_cfg=cfg.get('env_cfg', {}).get('dist_cfg'))
 
     def train(self) -> Dict[str, dict]:
         """Run every stage; returns the val scores of every row."""
@@ -95,7 +110,7 @@ class PartDistillationPipeline:
         if done and not self.resume:
             raise RuntimeError(f'{self.work_dir} holds finished stages {done} of an earlier run; '
                                'pass --resume to continue it, or give another --work-dir')
-        self.prepare_data()
+        on_rank_zero(self.prepare_data)
         values = dict(data_root=self.data_root, work_dir=self.work_dir)
         scores: Dict[str, dict] = {}
         for index, stage in enumerate(self.stages, 1):
@@ -114,7 +129,7 @@ class PartDistillationPipeline:
                 record = dict(
                     checkpoint=checkpoint,
                     seconds=round(time.time() - start, 1),
-                    rows=self.score_rows(stage, values))
+                    rows=on_rank_zero(lambda: self.score_rows(stage, values)) or {})
                 if get_dist_info()[0] == 0:
                     atomic_write_json(record, self.marker(name))
                 self.logger.info(f'{name} finished in {record["seconds"]:.0f} s')
@@ -137,16 +152,16 @@ class PartDistillationPipeline:
         if self.synthetic_benchmark is None:
             raise FileNotFoundError(f'{objects}: the val split\'s objects file is missing under '
                                     f'data_root={self.data_root}')
-        if get_dist_info()[0] == 0:
-            self.logger.info(f'generating the synthetic part benchmark in {self.data_root} '
-                             f'({self.synthetic_benchmark})')
-            make_synthetic_parts(self.data_root, **self.synthetic_benchmark)
+        self.logger.info(f'generating the synthetic part benchmark in {self.data_root} '
+                         f'({self.synthetic_benchmark})')
+        make_synthetic_parts(self.data_root, **self.synthetic_benchmark)
 
     def stage_config(self, stage: dict, out: str, values: dict) -> Config:
         cfg = with_data_root(
             Config.fromfile(osp.join(self.config_dir, stage['config'])), self.data_root)
         cfg.merge_from_dict(format_options(stage.get('cfg_options', {}), values))
         cfg.work_dir, cfg.launcher = out, self.launcher
+        fill_data_classes(cfg)
         return cfg
 
     def run_stage(self, stage: dict, out: str, values: dict) -> Optional[str]:
@@ -180,16 +195,18 @@ class PartDistillationPipeline:
         cfg.work_dir = osp.join(cfg.work_dir, 'predict')
         add_prediction_dump(cfg, out_file)
         Runner.from_cfg(cfg).test()
-        if get_dist_info()[0] == 0:
-            objects = ObjectsFile.load(osp.join(self.data_root, self.val_split['objects']))
-            drawn = write_part_overlays(objects, load_predictions(out_file, objects),
-                                        osp.join(self.data_root, self.val_split['images']),
-                                        osp.join(osp.dirname(out_file), 'overlays'))
-            self.logger.info(f'{drawn} part overlays in {osp.dirname(out_file)}/overlays')
+        on_rank_zero(lambda: self.draw_overlays(out_file))
+
+    def draw_overlays(self, out_file: str) -> None:
+        objects = ObjectsFile.load(osp.join(self.data_root, self.val_split['objects']))
+        drawn = write_part_overlays(objects, load_predictions(out_file, objects),
+                                    osp.join(self.data_root, self.val_split['images']),
+                                    osp.join(osp.dirname(out_file), 'overlays'))
+        self.logger.info(f'{drawn} part overlays in {osp.dirname(out_file)}/overlays')
 
     def score_rows(self, stage: dict, values: dict) -> Dict[str, dict]:
-        """Val scores of the stage's prediction files (rank 0; {} elsewhere)."""
-        if get_dist_info()[0] != 0 or not stage.get('rows'):
+        """Val scores of the stage's prediction files."""
+        if not stage.get('rows'):
             return {}
         objects = ObjectsFile.load(osp.join(self.data_root, self.val_split['objects']))
         parts = PartsFile.load(osp.join(self.data_root, self.val_split['parts']), objects)

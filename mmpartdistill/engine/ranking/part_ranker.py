@@ -1,21 +1,23 @@
 """Stage 3 of PartDistillation: class-specific part labels from class-agnostic proposals."""
 import glob
 import os.path as osp
-from typing import Dict, List, Mapping
+from typing import Dict, List, Mapping, Optional
 
 import numpy as np
 import torch
-from mmengine.dist import barrier, get_dist_info
+from mmengine.dist import get_dist_info
 from mmengine.logging import MMLogger
 
 from ...datasets.coco_rle import mask_to_coco_fields
 from ...datasets.objects_file import AnnotationFormatError
 from ...utils import atomic_write_json, atomic_writer
 from ...utils.manifest import check_manifest, dataset_fingerprint
+from ...utils.rank_zero import on_rank_zero
 from ..pseudo_part_shards import merge_shards, shard_path
 from ..sample_records import add_image_and_objects
 from ..sharded_inference import add_predictions, sharded_inference
 from .class_clustering import cluster_classes
+from .cluster_merging import merge_part_clusters
 from .feature_bank import FeatureBank
 from .part_selection import class_part_scores, kept_proposals, label_object
 from .proposal_shards import (object_proposals, proposal_prediction_records, proposal_shard_path,
@@ -35,11 +37,14 @@ class PartRanker:
        ``keep_score``) are streamed into per-class banks in ``out_dir/features``.
     3. Clusters: each class's features become ``num_clusters`` spherical
        k-means centroids (:func:`cluster_classes` with ``backend``, on
-       ``cluster_device``, ``memory_limit_mb`` of features at a time), in
-       ``out_dir/centroids.npz``.
+       ``cluster_device``, ``memory_limit_mb`` of features at a time); with
+       ``min_separation`` the clusters the features do not separate merge
+       (:func:`merge_part_clusters`), so each class gets its own K without
+       labels. They go to ``out_dir/centroids.npz``.
     4. Labels: every object of every split is labelled by
        :func:`label_object` with ``part_area`` and ``part_score``; each
-       split's parts (part_id = cluster index) go to
+       split's parts (part_id = cluster index; a class's part categories are
+       its K clusters) go to
        ``out_dir/labels/<split>/annotations/ranked_parts.json`` with its
        ``objects.json`` and ``ranked_parts_predictions.json``.
 
@@ -51,6 +56,7 @@ class PartRanker:
                  out_dir: str,
                  *,
                  num_clusters: int = 8,
+                 min_separation: Optional[float] = None,
                  top: int = 200,
                  keep_area: float = 0.05,
                  keep_score: float = 0.3,
@@ -68,7 +74,10 @@ class PartRanker:
             raise ValueError(f'num_clusters must be >= 1, got {num_clusters}')
         if temperature <= 0:
             raise ValueError(f'temperature must be > 0, got {temperature}')
+        if min_separation is not None and min_separation <= 0:
+            raise ValueError(f'min_separation must be > 0 or None, got {min_separation}')
         self.out_dir, self.num_clusters, self.top = out_dir, num_clusters, top
+        self.min_separation = min_separation
         self.keep_area, self.keep_score = keep_area, keep_score
         self.part_area, self.part_score, self.temperature = part_area, part_score, temperature
         self.kmeans_iters, self.seed, self.backend = kmeans_iters, seed, backend
@@ -92,6 +101,7 @@ class PartRanker:
                 fit_split=fit_split,
                 fit_images=dataset_fingerprint(datasets[fit_split]),
                 num_clusters=self.num_clusters,
+                min_separation=self.min_separation,
                 top=self.top,
                 keep_area=self.keep_area,
                 keep_score=self.keep_score,
@@ -103,20 +113,20 @@ class PartRanker:
                 backend=self.backend))
         for split, dataset in datasets.items():
             self.collect(model, split, dataset)
-        barrier()
-        rank, _ = get_dist_info()
-        if rank == 0:
-            for split in datasets:
-                self.write_proposal_predictions(split)
-        if rank == 0 and not osp.exists(osp.join(self.out_dir, CENTROIDS)):
-            self.fit(datasets[fit_split], fit_split)
-        barrier()
+        on_rank_zero(lambda: self.write_predictions_and_fit(datasets, fit_split))
         centroids = self.load_centroids()
         summaries = {}
         for split, dataset in datasets.items():
             summaries[split] = self.label(split, dataset, centroids)
             MMLogger.get_current_instance().info(f'ranked parts of {split}: {summaries[split]}')
         return summaries
+
+    def write_predictions_and_fit(self, datasets: Mapping[str, object], fit_split: str) -> None:
+        """Rank 0's part: the proposals in the prediction format, and the clusters."""
+        for split in datasets:
+            self.write_proposal_predictions(split)
+        if not osp.exists(osp.join(self.out_dir, CENTROIDS)):
+            self.fit(datasets[fit_split], fit_split)
 
     # 1. proposals -----------------------------------------------------------
     def collect(self, model, split: str, dataset) -> None:
@@ -175,12 +185,12 @@ class PartRanker:
             FeatureBank.build(root, (self.kept_features(read_proposal_shard(p)) for p in paths))
         bank = FeatureBank(root)
         classes = sorted(int(c) for c in dataset.cat_ids)
+        names = dict(zip(dataset.cat_ids, dataset.metainfo['classes']))
         short = {
             c: bank.counts.get(c, 0)
             for c in classes if bank.counts.get(c, 0) < self.num_clusters
         }
         if short:
-            names = dict(zip(dataset.cat_ids, dataset.metainfo['classes']))
             logger.warning('part ranking: classes with fewer kept proposals than '
                            f'num_clusters={self.num_clusters} get one cluster per proposal '
                            '(none: their objects get no parts): ' +
@@ -189,6 +199,12 @@ class PartRanker:
                     f'{sum(bank.counts.values())} kept proposals')
         centroids = cluster_classes(bank, classes, self.num_clusters, self.kmeans_iters, self.seed,
                                     self.memory_limit_mb, self.backend, self.cluster_device)
+        if self.min_separation is not None:
+            for c in centroids:
+                centroids[c] = merge_part_clusters(bank.load(c), centroids[c], self.min_separation)
+            logger.info('part ranking: parts per class after merging clusters closer than '
+                        f'{self.min_separation}: ' + ', '.join(f'{names[c]} {len(cents)}'
+                                                               for c, cents in centroids.items()))
         clustered = sorted(centroids)
         table = np.full((len(clustered), self.num_clusters, bank.dim), np.nan, np.float32)
         for i, c in enumerate(clustered):
@@ -215,18 +231,14 @@ class PartRanker:
         for j in range(rank, len(paths), world):
             if not osp.exists(shard_path(folder, j)):
                 self.label_shard(read_proposal_shard(paths[j]), centroids, shard_path(folder, j))
-        barrier()
-        summary: Dict[str, int] = {}
-        if rank == 0:
-            classes = dict(zip(dataset.cat_ids, dataset.metainfo['classes']))
-            summary = merge_shards(
-                folder,
-                classes,
-                self.num_clusters,
-                name='ranked_parts',
-                description='mmpartdistill stage-3 ranked parts (class-specific part clusters)')
-        barrier()
-        return summary
+        return on_rank_zero(lambda: merge_shards(
+            folder,
+            dict(zip(dataset.cat_ids, dataset.metainfo['classes'])), {
+                c: len(cents)
+                for c, cents in centroids.items()
+            },
+            name='ranked_parts',
+            description='mmpartdistill stage-3 ranked parts (class-specific part clusters)')) or {}
 
     def label_shard(self, shard: dict, centroids: Dict[int, np.ndarray], path: str) -> None:
         class_of = {obj['id']: obj['category_id'] for obj in shard['objects']}

@@ -2,11 +2,11 @@
 from typing import Dict
 
 import numpy as np
-from mmengine.dist import barrier, get_dist_info
 
 from ...datasets.coco_rle import mask_to_coco_fields
 from ...utils import atomic_write_json
 from ...utils.manifest import dataset_fingerprint
+from ...utils.rank_zero import on_rank_zero
 from ..pseudo_part_shards import merge_shards, shard_path
 from ..sample_records import add_image_and_objects
 from ..sharded_inference import add_predictions, sharded_inference
@@ -49,14 +49,10 @@ def write_prediction_labels(model,
         write_shard=atomic_write_json,
         what=f'self-training labels in {out_dir}',
         manifest=dict(dataset_fingerprint(dataset), num_parts=num_parts, min_score=min_score))
-    barrier()
-    summary: Dict[str, int] = {}
-    if get_dist_info()[0] == 0:
-        summary = merge_shards(
-            out_dir,
-            dict(zip(dataset.cat_ids, dataset.metainfo['classes'])),
-            num_parts,
-            name='ranked_parts',
-            description='mmpartdistill self-training labels (a PartDistillation model\'s parts)')
-    barrier()
-    return summary
+    return on_rank_zero(lambda: merge_shards(
+        out_dir,
+        dict(zip(dataset.cat_ids, dataset.metainfo['classes'])),
+        num_parts,
+        name='ranked_parts',
+        description='mmpartdistill self-training labels (a PartDistillation model\'s parts)')
+                        ) or {}
