@@ -197,6 +197,8 @@ def fill_data_classes(cfg: Config,
                                    'class_specific=True)')
         _set(head, 'num_object_classes', num_objects, 'model.panoptic_head', found.source)
         _set(head, 'num_parts', found.num_parts, 'model.panoptic_head', found.source)
+        _set(head, 'parts_per_class', list(found.parts_per_class), 'model.panoptic_head',
+             found.source)
         total = num_objects * found.num_parts
     else:
         _set(head, 'num_things_classes', num_objects, 'model.panoptic_head', found.source)

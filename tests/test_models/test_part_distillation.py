@@ -65,6 +65,24 @@ def test_loss_uses_only_the_object_classes_parts():
     assert model.panoptic_head.mask_embed[-1].log_scale.grad is not None
 
 
+def test_slots_beyond_a_class_part_count_get_no_probability():
+    torch.manual_seed(0)
+    model_cfg = copy.deepcopy(with_classes(Config.fromfile(str(CONFIG)), N, K).model)
+    model_cfg.backbone, model_cfg.panoptic_head.in_channels = copy.deepcopy(BACKBONES['resnet18'])
+    model_cfg.crop_sizes = ((64, 64), )
+    model_cfg.panoptic_head.parts_per_class = [4, 2, 4, 1, 4, 4, 4]
+    model = MODELS.build(model_cfg)
+    data = model.data_preprocessor(part_batch(), training=False)
+    cls_preds, _ = model.panoptic_head(model.extract_feat(data['inputs']), data['data_samples'])
+    probs = cls_preds[-1].softmax(-1)
+    for b, (label, count) in enumerate(((1, 2), (3, 1))):
+        assert probs[b, :, label * K:label * K + count].sum() > 0
+        assert probs[b, :, label * K + count:(label + 1) * K].max() == 0
+    model_cfg.panoptic_head.parts_per_class = [5] * N
+    with pytest.raises(ValueError, match='parts_per_class must give 0..4 parts'):
+        MODELS.build(model_cfg)
+
+
 def test_sample_without_object_label_is_an_error():
     model = build()
     data = model.data_preprocessor(batch(num_images=1), training=True)

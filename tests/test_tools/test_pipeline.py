@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
+import torch
 from mmengine.config import Config
 
 from test_train_tools import run
@@ -19,11 +20,13 @@ NO_WORKERS = {
 }
 
 
-def small_pipeline(tmp_path: Path) -> Path:
-    """The tiny pipeline on a 16-image benchmark with a few iterations per stage."""
+def small_pipeline(tmp_path: Path, **benchmark) -> Path:
+    """The tiny pipeline on a 16-image benchmark with a few iterations per stage
+    (``benchmark``: other generator arguments, e.g. its ``classes``)."""
     cfg = Config.fromfile(str(CONFIG))
     cfg.stage_config_dir = str(CONFIG.parent)
-    cfg.synthetic_benchmark = dict(num_images=16, seed=5, image_size=96, val_fraction=0.5)
+    cfg.synthetic_benchmark = dict(
+        dict(num_images=16, seed=5, image_size=96, val_fraction=0.5), **benchmark)
     stages = {s['name']: s for s in cfg.stages}
     stages['stage0_instance_model']['cfg_options'].update({
         'train_cfg.max_iters': 4,
@@ -114,3 +117,44 @@ def test_pipeline_runs_every_stage_and_resumes_after_a_crash(tmp_path):
     assert [(p['object_id'], p['part_id'], p['segmentation']) for p in first] == \
         [(p['object_id'], p['part_id'], p['segmentation']) for p in second]
     assert [p['score'] for p in first] == pytest.approx([p['score'] for p in second], abs=1e-5)
+
+
+THREE = ['tower=lamp', 'beast=quadruped', 'cart=car']
+TWELVE = [
+    f'{name}={drawer}' for name, drawer in zip([
+        'alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta', 'eta', 'theta', 'iota', 'kappa',
+        'lambda', 'mu'
+    ], ['lamp', 'quadruped', 'car', 'tree', 'humanoid', 'mug', 'airplane'] * 2)
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize('classes', [THREE, TWELVE], ids=['3-classes', '12-classes'])
+def test_pipeline_takes_classes_and_k_from_the_data(tmp_path, classes):
+    """No config names the classes: other sets, of other names, run end to end."""
+    config = small_pipeline(tmp_path, num_images=24, classes=classes)
+    data_root, work = tmp_path / 'data', tmp_path / 'work'
+    run(train_cmd(config, work, data_root), tmp_path)
+    names = [c.split('=')[0] for c in classes]
+    stage0 = torch.load(
+        (work / 'stage0_instance_model/last_checkpoint').read_text().strip(),
+        map_location='cpu',
+        weights_only=False)
+    assert stage0['state_dict']['panoptic_head.cls_embed.weight'].shape[0] == len(names) + 1
+    assert list(stage0['meta']['dataset_meta']['classes']) == names
+    stage4 = torch.load(
+        (work / 'stage4_partdistill/last_checkpoint').read_text().strip(),
+        map_location='cpu',
+        weights_only=False)
+    meta = stage4['meta']['dataset_meta']
+    assert list(meta['object_classes']) == names
+    ranked = json.loads((work / 'stage2_part_proposals/part_ranking/labels/train/annotations/'
+                         'ranked_parts.json').read_text())
+    per_class = [sum(c['supercategory'] == name for c in ranked['categories']) for name in names]
+    assert list(meta['parts_per_class']) == per_class and max(per_class) <= 8
+    rows = stage4['state_dict']['panoptic_head.cls_embed.weight'].shape[0]
+    assert rows == len(names) * max(per_class) + 1
+    predictions = json.loads((work / 'predictions/val_parts.json').read_text())
+    objects = json.loads((data_root / 'annotations/objects_val.json').read_text())
+    assert {p['category_id'] for p in predictions} <= {c['id'] for c in objects['categories']}
+    assert len(json.loads((work / 'summary.json').read_text())) == 6

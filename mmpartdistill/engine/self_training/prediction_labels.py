@@ -1,5 +1,5 @@
 """Part labels of a split from a PartDistillation model's own predictions."""
-from typing import Dict
+from typing import Dict, Sequence
 
 import numpy as np
 
@@ -31,12 +31,13 @@ def add_predicted_parts(shard: Dict[str, list], sample, dataset, min_score: floa
 def write_prediction_labels(model,
                             dataset,
                             out_dir: str,
-                            num_parts: int,
+                            parts_per_class: Sequence[int],
                             min_score: float = 0.0,
                             shard_size: int = 32,
                             batch_size: int = 4) -> Dict[str, int]:
     """Label every object of ``dataset`` with ``model``'s parts; writes
-    ``out_dir/annotations/{objects,ranked_parts}.json`` as stage 3 does."""
+    ``out_dir/annotations/{objects,ranked_parts}.json`` as stage 3 does, with
+    ``parts_per_class`` part categories for the classes in id order."""
     sharded_inference(
         model,
         dataset,
@@ -48,11 +49,14 @@ def write_prediction_labels(model,
             model, lambda shard, sample: add_predicted_parts(shard, sample, dataset, min_score)),
         write_shard=atomic_write_json,
         what=f'self-training labels in {out_dir}',
-        manifest=dict(dataset_fingerprint(dataset), num_parts=num_parts, min_score=min_score))
+        manifest=dict(
+            dataset_fingerprint(dataset),
+            parts_per_class=list(parts_per_class),
+            min_score=min_score))
     return on_rank_zero(lambda: merge_shards(
         out_dir,
         dict(zip(dataset.cat_ids, dataset.metainfo['classes'])),
-        num_parts,
+        dict(zip(sorted(dataset.cat_ids), parts_per_class)),
         name='ranked_parts',
         description='mmpartdistill self-training labels (a PartDistillation model\'s parts)')
                         ) or {}

@@ -155,7 +155,7 @@ class SelfTrainingLoop(BaseLoop):
             model,
             DATASETS.build(self.label_dataset),
             out_dir,
-            model.panoptic_head.num_parts,
+            model.panoptic_head.parts_per_class,
             self.min_label_score,
             shard_size=self.label_shard_size,
             batch_size=self.label_batch_size)

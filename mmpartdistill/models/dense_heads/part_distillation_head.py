@@ -1,5 +1,5 @@
 """PartDistillationHead: class-specific parts, K per object class (stage 4)."""
-from typing import List, Tuple
+from typing import List, Optional, Sequence, Tuple
 
 import torch
 from mmdet.registry import MODELS
@@ -19,8 +19,9 @@ class PartDistillationHead(QueryMask2FormerHead):
     part ``k`` of object class ``c`` is class ``c * K + k``, then no-object.
 
     Every data sample names its object's class (``object_label`` in its
-    metainfo); ``forward`` gives other classes' parts a logit no softmax
-    weighs, so only the object's K parts and no-object take part in
+    metainfo); ``forward`` gives other classes' parts (and the slots beyond
+    its own class's part count) a logit no softmax weighs, so only the
+    object's parts and no-object take part in
     matching, losses and inference, in this project's detector and in a
     stock :class:`Mask2Former` alike. Mask embeddings are L2-normalised and
     scaled by a learnt factor (the last layer of ``mask_embed``), so mask
@@ -28,7 +29,9 @@ class PartDistillationHead(QueryMask2FormerHead):
 
     Args:
         num_object_classes: N, object classes.
-        num_parts: K, part clusters per object class.
+        num_parts: K, part slots per object class.
+        parts_per_class: each class's own part count (at most K; default K
+            for all), as stage 3 found them.
         mask_embed_scale: initial value of the learnt mask-logit scale.
         **kwargs: :class:`Mask2FormerHead`'s arguments (the class counts
             follow from N and K).
@@ -38,16 +41,23 @@ class PartDistillationHead(QueryMask2FormerHead):
                  *args,
                  num_object_classes: int,
                  num_parts: int,
+                 parts_per_class: Optional[Sequence[int]] = None,
                  mask_embed_scale: float = 10.0,
                  **kwargs) -> None:
         if num_object_classes < 1 or num_parts < 1:
             raise ValueError(f'num_object_classes and num_parts must be >= 1, got '
                              f'{num_object_classes} and {num_parts}')
+        parts_per_class = tuple(parts_per_class or (num_parts, ) * num_object_classes)
+        if len(parts_per_class) != num_object_classes or not all(0 <= int(k) <= num_parts
+                                                                 for k in parts_per_class):
+            raise ValueError(f'parts_per_class must give 0..{num_parts} parts for each of the '
+                             f'{num_object_classes} classes, got {list(parts_per_class)}')
         for key in ('num_things_classes', 'num_stuff_classes'):
             kwargs.pop(key, None)
         super().__init__(
             *args, num_things_classes=num_object_classes * num_parts, num_stuff_classes=0, **kwargs)
         self.num_object_classes, self.num_parts = num_object_classes, num_parts
+        self.parts_per_class = tuple(int(k) for k in parts_per_class)
         self.mask_embed.append(ScaledL2Norm(mask_embed_scale))
 
     def object_labels(self, batch_data_samples: SampleList) -> List[int]:
@@ -69,7 +79,8 @@ class PartDistillationHead(QueryMask2FormerHead):
                               device=device)
         allowed[:, -1] = True
         for b, label in enumerate(self.object_labels(batch_data_samples)):
-            allowed[b, label * self.num_parts:(label + 1) * self.num_parts] = True
+            first = label * self.num_parts
+            allowed[b, first:first + self.parts_per_class[label]] = True
         return allowed
 
     def forward(self, x: List[Tensor], batch_data_samples: SampleList) -> Tuple[list, list]:
