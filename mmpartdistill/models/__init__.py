@@ -4,9 +4,10 @@ from .decode_heads import PartSegformerHead
 from .dense_heads import PartDistillationHead, PartProposalHead
 from .detectors import PartDistillationDetector, PartProposalDetector
 from .utils import freeze_modules
+from .wrappers import AnyDeviceDistributedDataParallel
 
 __all__ = [
-    'AxisBandsBaseline', 'ColorKMeansBaseline', 'EfficientNetLite0', 'PartBaseline',
+    'AnyDeviceDistributedDataParallel', 'AxisBandsBaseline', 'ColorKMeansBaseline', 'EfficientNetLite0', 'PartBaseline',
     'PartDistillationDetector', 'PartDistillationHead', 'PartProposalDetector', 'PartProposalHead',
     'PartSegformerHead', 'freeze_modules'
 ]

@@ -42,7 +42,18 @@ def load_config(args: argparse.Namespace,
     if checkpoint is not None:
         cfg.load_from = checkpoint
     fill_data_classes(cfg, prefer_checkpoint=checkpoint is not None)
+    wrap_for_any_device(cfg)
     return cfg
+
+
+def wrap_for_any_device(cfg: Config) -> None:
+    """Distributed runs wrap the model in :class:`AnyDeviceDistributedDataParallel`
+    (GPU or CPU ranks) unless the config names a ``model_wrapper_cfg``."""
+    if cfg.get('launcher', 'none') != 'none' and cfg.get('model_wrapper_cfg') is None:
+        cfg.model_wrapper_cfg = dict(
+            type='AnyDeviceDistributedDataParallel',
+            broadcast_buffers=False,
+            find_unused_parameters=cfg.get('find_unused_parameters', False))
 
 
 def add_prediction_dump(cfg: Config, out_file: str) -> None:

@@ -137,3 +137,41 @@ def test_rerun_with_other_settings_is_refused(synthetic_root, ranked, tmp_path):
     with pytest.raises(ValueError, match=r"made with other \['keep_score', 'num_clusters'\]"):
         ranker(copy, num_clusters=5, keep_score=0.9).run(model, datasets(synthetic_root), 'train')
     assert (copy / 'centroids.npz').read_bytes() == before
+
+
+def test_per_object_part_counts_give_each_class_its_own_k(synthetic_root, ranked, tmp_path):
+    out, model, _ = ranked
+    again = tmp_path / 'per_object'
+    shutil.copytree(out / 'proposals', again / 'proposals')
+    ranker(
+        again, num_clusters=6, part_count='per_object').run(model, datasets(synthetic_root),
+                                                            'train')
+    objects = ObjectsFile.load(str(again / 'labels/train/annotations/objects.json'))
+    parts = PartsFile.load(str(again / 'labels/train/annotations/ranked_parts.json'), objects)
+    per_class = {}
+    for cat in parts.categories.values():
+        per_class.setdefault(cat['object_category_id'], []).append(cat['part_id'])
+    counts = {c: len(ids) for c, ids in per_class.items()}
+    assert all(sorted(ids) == list(range(len(ids))) for ids in per_class.values())
+    assert all(1 <= k <= 6 for k in counts.values()) and len(set(counts.values())) > 1
+    for anns in parts.parts_by_object.values():
+        for ann in anns:
+            cat = parts.categories[ann['category_id']]
+            assert cat['part_id'] < counts[cat['object_category_id']]
+    dataset = PseudoPartsDataset(
+        ann_file=str(again / 'labels/train/annotations/ranked_parts.json'),
+        objects_file=str(again / 'labels/train/annotations/objects.json'),
+        class_specific=True,
+        data_prefix=dict(img=str(synthetic_root / 'images')),
+        pipeline=[])
+    assert dataset.metainfo['parts_per_class'] == tuple(
+        counts.get(c, 0) for c in sorted(objects.categories))
+    with pytest.raises(ValueError, match='part_count must be one of'):
+        ranker(tmp_path / 'x', part_count='elbow')
+
+
+def test_part_counts_round_the_mean_within_bounds():
+    from mmpartdistill.engine.ranking.part_counts import group_by_count, part_counts
+    counts = part_counts({1: (10, 24), 2: (4, 2), 3: (3, 30), 4: (2, 5)}, max_parts=8)
+    assert counts == {1: 2, 2: 1, 3: 8, 4: 3}, '2.4 -> 2, 0.5 -> 1 (at least), 10 -> 8, 2.5 -> 3'
+    assert group_by_count(counts) == {2: [1], 1: [2], 8: [3], 3: [4]}

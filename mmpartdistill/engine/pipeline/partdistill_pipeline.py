@@ -18,7 +18,7 @@ from ...evaluation import evaluate_part_predictions, load_predictions
 from ...utils import atomic_write_json, atomic_writer
 from ...utils.data_classes import fill_data_classes
 from ...utils.rank_zero import on_rank_zero
-from ...utils.runner_cli import add_prediction_dump
+from ...utils.runner_cli import add_prediction_dump, wrap_for_any_device
 from ...visualization import write_part_overlays
 from .config_paths import format_options, with_data_root
 
@@ -162,6 +162,7 @@ class PartDistillationPipeline:
         cfg.merge_from_dict(format_options(stage.get('cfg_options', {}), values))
         cfg.work_dir, cfg.launcher = out, self.launcher
         fill_data_classes(cfg)
+        wrap_for_any_device(cfg)
         return cfg
 
     def run_stage(self, stage: dict, out: str, values: dict) -> Optional[str]:

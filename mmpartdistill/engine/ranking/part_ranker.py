@@ -1,7 +1,7 @@
 """Stage 3 of PartDistillation: class-specific part labels from class-agnostic proposals."""
 import glob
 import os.path as osp
-from typing import Dict, List, Mapping, Optional
+from typing import Dict, List, Mapping
 
 import numpy as np
 import torch
@@ -17,13 +17,14 @@ from ..pseudo_part_shards import merge_shards, shard_path
 from ..sample_records import add_image_and_objects
 from ..sharded_inference import add_predictions, sharded_inference
 from .class_clustering import cluster_classes
-from .cluster_merging import merge_part_clusters
 from .feature_bank import FeatureBank
+from .part_counts import group_by_count, part_counts, parts_shown_per_object
 from .part_selection import class_part_scores, kept_proposals, label_object
 from .proposal_shards import (object_proposals, proposal_prediction_records, proposal_shard_path,
                               read_proposal_shard, unpack_masks, write_proposal_shard)
 
 CENTROIDS = 'centroids.npz'
+PART_COUNTS = ('fixed', 'per_object')
 
 
 class PartRanker:
@@ -37,10 +38,11 @@ class PartRanker:
        ``keep_score``) are streamed into per-class banks in ``out_dir/features``.
     3. Clusters: each class's features become ``num_clusters`` spherical
        k-means centroids (:func:`cluster_classes` with ``backend``, on
-       ``cluster_device``, ``memory_limit_mb`` of features at a time); with
-       ``min_separation`` the clusters the features do not separate merge
-       (:func:`merge_part_clusters`), so each class gets its own K without
-       labels. They go to ``out_dir/centroids.npz``.
+       ``cluster_device``, ``memory_limit_mb`` of features at a time). With
+       ``part_count='per_object'`` each class is then clustered again with
+       its own K, chosen without labels: the mean number of distinct
+       clusters its objects show when labelled at ``num_clusters``
+       (:mod:`.part_counts`). They go to ``out_dir/centroids.npz``.
     4. Labels: every object of every split is labelled by
        :func:`label_object` with ``part_area`` and ``part_score``; each
        split's parts (part_id = cluster index; a class's part categories are
@@ -56,7 +58,7 @@ class PartRanker:
                  out_dir: str,
                  *,
                  num_clusters: int = 8,
-                 min_separation: Optional[float] = None,
+                 part_count: str = 'fixed',
                  top: int = 200,
                  keep_area: float = 0.05,
                  keep_score: float = 0.3,
@@ -74,10 +76,10 @@ class PartRanker:
             raise ValueError(f'num_clusters must be >= 1, got {num_clusters}')
         if temperature <= 0:
             raise ValueError(f'temperature must be > 0, got {temperature}')
-        if min_separation is not None and min_separation <= 0:
-            raise ValueError(f'min_separation must be > 0 or None, got {min_separation}')
+        if part_count not in PART_COUNTS:
+            raise ValueError(f'part_count must be one of {PART_COUNTS}, got {part_count!r}')
         self.out_dir, self.num_clusters, self.top = out_dir, num_clusters, top
-        self.min_separation = min_separation
+        self.part_count = part_count
         self.keep_area, self.keep_score = keep_area, keep_score
         self.part_area, self.part_score, self.temperature = part_area, part_score, temperature
         self.kmeans_iters, self.seed, self.backend = kmeans_iters, seed, backend
@@ -101,7 +103,7 @@ class PartRanker:
                 fit_split=fit_split,
                 fit_images=dataset_fingerprint(datasets[fit_split]),
                 num_clusters=self.num_clusters,
-                min_separation=self.min_separation,
+                part_count=self.part_count,
                 top=self.top,
                 keep_area=self.keep_area,
                 keep_score=self.keep_score,
@@ -179,8 +181,8 @@ class PartRanker:
     def fit(self, dataset, split: str) -> None:
         logger = MMLogger.get_current_instance()
         root = osp.join(self.out_dir, 'features')
+        folder = osp.join(self.out_dir, 'proposals', split)
         if not FeatureBank.exists(root):
-            folder = osp.join(self.out_dir, 'proposals', split)
             paths = self._shard_files(folder)
             FeatureBank.build(root, (self.kept_features(read_proposal_shard(p)) for p in paths))
         bank = FeatureBank(root)
@@ -199,12 +201,19 @@ class PartRanker:
                     f'{sum(bank.counts.values())} kept proposals')
         centroids = cluster_classes(bank, classes, self.num_clusters, self.kmeans_iters, self.seed,
                                     self.memory_limit_mb, self.backend, self.cluster_device)
-        if self.min_separation is not None:
-            for c in centroids:
-                centroids[c] = merge_part_clusters(bank.load(c), centroids[c], self.min_separation)
-            logger.info('part ranking: parts per class after merging clusters closer than '
-                        f'{self.min_separation}: ' + ', '.join(f'{names[c]} {len(cents)}'
-                                                               for c, cents in centroids.items()))
+        if self.part_count == 'per_object':
+            shown = parts_shown_per_object(
+                (read_proposal_shard(p) for p in self._shard_files(folder)), centroids,
+                self.temperature, self.top, self.part_area, self.part_score)
+            counts = part_counts(shown, self.num_clusters)
+            for k, group in group_by_count(counts).items():
+                centroids.update(
+                    cluster_classes(bank, group, k, self.kmeans_iters, self.seed,
+                                    self.memory_limit_mb, self.backend, self.cluster_device))
+            logger.info('part ranking: parts per class (mean distinct clusters per object at '
+                        f'K={self.num_clusters}): ' +
+                        ', '.join(f'{names[c]} {counts[c]} ({shown[c][1] / shown[c][0]:.2f})'
+                                  for c in sorted(counts)))
         clustered = sorted(centroids)
         table = np.full((len(clustered), self.num_clusters, bank.dim), np.nan, np.float32)
         for i, c in enumerate(clustered):

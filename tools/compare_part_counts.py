@@ -1,0 +1,133 @@
+"""Stage 3 (and stage 4) of a finished pipeline run again with other part counts.
+
+    python tools/compare_part_counts.py PIPELINE_CONFIG --work-dir W \\
+        --variant k4 num_clusters=4 min_separation=None \\
+        --variant k8 num_clusters=8 min_separation=None \\
+        --variant merged num_clusters=8 min_separation=4 \\
+        [--stage4 k4 k8 merged] [--cfg-options data_root=D]
+
+Each variant ranks the run's stage-2 proposals (copied from W, not
+recomputed) with its PartRankingHook settings into W/part_counts/<variant>/,
+and its ranked parts of the pipeline's val split are scored; the variants
+named by --stage4 also train stage 4 on their ranked parts and score its
+predictions. Tables: W/part_counts/summary.{json,md}.
+"""
+import argparse
+import copy
+import json
+import os.path as osp
+import shutil
+from types import SimpleNamespace
+
+import numpy as np
+from mmdet.registry import HOOKS
+from mmengine.config import Config, DictAction
+from mmengine.runner import Runner
+
+from mmpartdistill.engine import PartDistillationPipeline
+from mmpartdistill.utils import atomic_write_json, atomic_writer
+
+COLUMNS = ('C-mIoU (H)', 'C-mIoU (maj)', 'A-mIoU (H)', 'A-mIoU (maj)')
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('config', help='the pipeline config of the run')
+    parser.add_argument('--work-dir', required=True, help='the finished run')
+    parser.add_argument(
+        '--variant',
+        nargs='+',
+        action='append',
+        required=True,
+        metavar=('NAME', 'KEY=VALUE'),
+        help='a name and PartRankingHook settings')
+    parser.add_argument('--stage4', nargs='*', default=[], help='variants to train stage 4 on')
+    parser.add_argument('--ranking-stage', default='stage2_part_proposals')
+    parser.add_argument('--stage4-stage', default='stage4_partdistill')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction)
+    return parser.parse_args()
+
+
+def setting(text: str):
+    key, _, value = text.partition('=')
+    return key, None if value == 'None' else json.loads(value)
+
+
+def main() -> None:
+    args = parse_args()
+    cfg = Config.fromfile(args.config)
+    cfg.merge_from_dict(args.cfg_options or {})
+    cfg.work_dir = args.work_dir
+    pipeline = PartDistillationPipeline.from_cfg(cfg)
+    stages = {stage['name']: stage for stage in cfg.stages}
+    values = dict(data_root=cfg.data_root, work_dir=args.work_dir)
+    for name in stages:
+        with open(pipeline.marker(name)) as f:
+            values[name] = SimpleNamespace(
+                dir=osp.join(args.work_dir, name), checkpoint=json.load(f)['checkpoint'])
+    root = osp.join(args.work_dir, 'part_counts')
+    source = osp.join(args.work_dir, args.ranking_stage, 'part_ranking')
+    table = {}
+    for name, *settings in args.variant:
+        out = osp.join(root, name)
+        ranking = osp.join(out, 'part_ranking')
+        for folder in ('proposals', 'features'):
+            if not osp.exists(osp.join(ranking, folder)):
+                shutil.copytree(osp.join(source, folder), osp.join(ranking, folder))
+        values['self'] = SimpleNamespace(dir=ranking, checkpoint=None)
+        rank_cfg = pipeline.stage_config(stages[args.ranking_stage], osp.join(out, 'logs'), values)
+        (hook, ) = [h for h in rank_cfg.custom_hooks if h['type'] == 'PartRankingHook']
+        hook.update(dict(setting(s) for s in settings))
+        rank_cfg.custom_hooks = []
+        runner = Runner.from_cfg(rank_cfg)
+        runner.load_checkpoint(values[args.ranking_stage].checkpoint)
+        HOOKS.build(hook).rank(runner, ranking)
+        centroids = np.load(osp.join(ranking, 'centroids.npz'))['centroids']
+        counts = [int((~np.isnan(c).any(1)).sum()) for c in centroids]
+        rows = {'stage 3': osp.join(ranking, 'labels/val/ranked_parts_predictions.json')}
+        if name in args.stage4:
+            labels = osp.join(ranking, 'labels/train/annotations')
+            stage = copy.deepcopy(stages[args.stage4_stage])
+            stage['cfg_options'].update({
+                'train_dataloader.dataset.ann_file':
+                osp.join(labels, 'ranked_parts.json'),
+                'train_dataloader.dataset.objects_file':
+                osp.join(labels, 'objects.json'),
+            })
+            stage['predict'] = osp.join(out, 'stage4/predictions/val_parts.json')
+            if not osp.exists(stage['predict']):
+                pipeline.run_stage(stage, osp.join(out, 'stage4'), values)
+            rows['stage 4'] = stage['predict']
+        scores = pipeline.score_rows(dict(rows=rows), values)
+        table[name] = dict(
+            settings=dict(setting(s) for s in settings),
+            parts_per_class=counts,
+            **{row: {
+                c: scores[row][c]
+                for c in COLUMNS
+            }
+               for row in scores})
+        pipeline.logger.info(f'{name}: {json.dumps(table[name])}')
+    write_tables(table, root)
+
+
+def write_tables(table: dict, root: str) -> None:
+    atomic_write_json(table, osp.join(root, 'summary.json'))
+    lines = [
+        '| variant | parts per class | ' + ' | '.join(f'stage 3 {c}' for c in COLUMNS[:2]) + ' | ' +
+        ' | '.join(f'stage 4 {c}' for c in COLUMNS[:2]) + ' |', '|---' * 6 + '|'
+    ]
+    for name, row in table.items():
+        cells = [
+            f"{row[s][c]:.1f}" if s in row else '' for s in ('stage 3', 'stage 4')
+            for c in COLUMNS[:2]
+        ]
+        lines.append(f'| {name} | {row["parts_per_class"]} | ' + ' | '.join(cells) + ' |')
+    with atomic_writer(osp.join(root, 'summary.md')) as f:
+        f.write('\n'.join(lines) + '\n')
+    print('\n'.join(lines))
+
+
+if __name__ == '__main__':
+    main()
