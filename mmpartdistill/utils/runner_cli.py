@@ -7,6 +7,7 @@ from typing import Optional
 from mmengine.config import Config, DictAction
 
 from .data_classes import fill_data_classes
+from .process_group import join_process_group
 
 
 def add_runner_arguments(parser: argparse.ArgumentParser) -> None:
@@ -26,7 +27,9 @@ def load_config(args: argparse.Namespace,
     """The config of ``args.config`` with the launcher, overrides, work_dir and
     ``checkpoint`` (as ``load_from``) applied, and the model's class counts
     filled from its data (:func:`fill_data_classes`; a given checkpoint's
-    classes come first, since its weights are the ones run).
+    classes come first, since its weights are the ones run). With a
+    launcher the process joins its process group here
+    (:func:`join_process_group`).
 
     ``work_dir`` defaults to the config's own, else ``./work_dirs/<config name>``.
     """
@@ -43,6 +46,7 @@ def load_config(args: argparse.Namespace,
         cfg.load_from = checkpoint
     fill_data_classes(cfg, prefer_checkpoint=checkpoint is not None)
     wrap_for_any_device(cfg)
+    join_process_group(cfg.launcher, cfg.get('env_cfg', {}).get('dist_cfg'))
     return cfg
 
 

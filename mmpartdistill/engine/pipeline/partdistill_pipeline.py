@@ -6,9 +6,8 @@ import time
 from types import SimpleNamespace
 from typing import Dict, List, Optional
 
-import torch
 from mmengine.config import Config
-from mmengine.dist import get_dist_info, init_dist, is_distributed
+from mmengine.dist import get_dist_info
 from mmengine.logging import MMLogger
 from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
@@ -17,6 +16,7 @@ from ...datasets import ObjectsFile, PartsFile, make_synthetic_parts
 from ...evaluation import evaluate_part_predictions, load_predictions
 from ...utils import atomic_write_json, atomic_writer
 from ...utils.data_classes import fill_data_classes
+from ...utils.process_group import join_process_group
 from ...utils.rank_zero import on_rank_zero
 from ...utils.runner_cli import add_prediction_dump, wrap_for_any_device
 from ...visualization import write_part_overlays
@@ -56,8 +56,8 @@ class PartDistillationPipeline:
     arguments) makes the synthetic benchmark at ``data_root`` when absent.
 
     With a ``launcher`` (MMEngine's: ``pytorch``, ``slurm``, ``mpi``) the
-    pipeline joins the process group first (``dist_cfg``, e.g. the gloo
-    backend on CPUs; default nccl with CUDA, else gloo), every stage runs on
+    pipeline joins the process group first (:func:`join_process_group` with
+    the config's ``env_cfg.dist_cfg``; gloo on CPUs), every stage runs on
     all ranks, and rank 0 alone makes the data and scores the stages while
     the others wait for it.
     """
@@ -83,10 +83,7 @@ class PartDistillationPipeline:
         self.work_dir, self.data_root = work_dir, data_root
         self.stages, self.config_dir, self.val_split = stages, config_dir, val_split
         self.synthetic_benchmark, self.resume, self.launcher = synthetic_benchmark, resume, launcher
-        if launcher != 'none' and not is_distributed():
-            dist_cfg = dict(dist_cfg or {})
-            dist_cfg.setdefault('backend', 'nccl' if torch.cuda.is_available() else 'gloo')
-            init_dist(launcher, **dist_cfg)
+        join_process_group(launcher, dist_cfg)
         os.makedirs(work_dir, exist_ok=True)
         self.logger = MMLogger.get_instance(
             'partdistill_pipeline', log_file=osp.join(work_dir, 'pipeline.log'))

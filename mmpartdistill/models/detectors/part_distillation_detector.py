@@ -61,7 +61,8 @@ class PartDistillationDetector(PartProposalDetector):
         x1, y1, x2, y2 = context_box(
             get_box_tensor(sample.gt_instances.bboxes)[m].tolist(), self.context, h, w)
         part_map = torch.stack(outputs).mean(0)
-        part_map = part_map / part_map.sum(0, keepdim=True).clamp(min=1e-6)
+        # shares of tiny numbers stay ratios (an untrained model's are ~1e-7)
+        part_map = part_map / part_map.sum(0, keepdim=True).clamp(min=1e-30)
         inside = object_mask[y1:y2, x1:x2]
         best = part_map.argmax(0)
         present = best[inside].unique()

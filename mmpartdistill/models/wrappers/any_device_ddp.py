@@ -10,8 +10,15 @@ class AnyDeviceDistributedDataParallel(MMDistributedDataParallel):
 
     MMEngine's runner passes ``device_ids=[LOCAL_RANK]``, which PyTorch
     refuses for CPU modules; here they are dropped for a CPU model (gloo
-    ranks), and kept as they are for a GPU model.
+    ranks), and kept as they are for a GPU model. A model with nothing to
+    train (the training-free baselines) has nothing to synchronise, and
+    PyTorch refuses to wrap it: it is returned as it is.
     """
+
+    def __new__(cls, module: nn.Module, *args, **kwargs):
+        if not any(p.requires_grad for p in module.parameters()):
+            return module
+        return super().__new__(cls)
 
     def __init__(self, module: nn.Module, device_ids=None, **kwargs) -> None:
         on_cpu = all(p.device.type == 'cpu' for p in module.parameters())
