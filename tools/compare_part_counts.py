@@ -61,11 +61,7 @@ def main() -> None:
     cfg.work_dir = args.work_dir
     pipeline = PartDistillationPipeline.from_cfg(cfg)
     stages = {stage['name']: stage for stage in cfg.stages}
-    values = dict(data_root=cfg.data_root, work_dir=args.work_dir)
-    for name in stages:
-        with open(pipeline.marker(name)) as f:
-            values[name] = SimpleNamespace(
-                dir=osp.join(args.work_dir, name), checkpoint=json.load(f)['checkpoint'])
+    values = pipeline.finished_values()
     root = osp.join(args.work_dir, 'part_counts')
     source = osp.join(args.work_dir, args.ranking_stage, 'part_ranking')
     table = {}

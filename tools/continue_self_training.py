@@ -14,7 +14,6 @@ import json
 import os
 import os.path as osp
 import shutil
-from types import SimpleNamespace
 
 from mmengine.config import Config, DictAction
 
@@ -38,11 +37,7 @@ def main() -> None:
     cfg.update(work_dir=args.work_dir, resume=True)
     pipeline = PartDistillationPipeline.from_cfg(cfg)
     stages = {stage['name']: stage for stage in cfg.stages}
-    values = dict(data_root=cfg.data_root, work_dir=args.work_dir)
-    for name in stages:
-        with open(pipeline.marker(name)) as f:
-            values[name] = SimpleNamespace(
-                dir=osp.join(args.work_dir, name), checkpoint=json.load(f)['checkpoint'])
+    values = pipeline.finished_values()
     done = osp.join(args.work_dir, args.stage)
     out = f'{done}_rounds{args.rounds}'
     os.makedirs(out, exist_ok=True)
@@ -50,19 +45,22 @@ def main() -> None:
         shutil.copy(values[args.stage].checkpoint, out)
         with atomic_writer(osp.join(out, 'last_checkpoint')) as f:
             f.write(osp.join(out, osp.basename(values[args.stage].checkpoint)))
+    done_rounds = pipeline.stage_config(stages[args.stage], done, values).train_cfg.rounds
+    if args.rounds <= done_rounds:
+        raise SystemExit(f'error: {done} has {done_rounds} rounds; ask for more than that')
     stage = copy.deepcopy(stages[args.stage])
     stage['cfg_options'].update({'train_cfg.rounds': args.rounds})
     stage['predict'] = osp.join(out, 'predictions/val_parts.json')
     # every round's predictions are scored: a round's checkpoint predicts after training
     with open(pipeline.marker(args.stage)) as f:
-        rows = {'round 1': next(iter(json.load(f)['rows'].values()))}
+        rows = {f'round {done_rounds}': next(iter(json.load(f)['rows'].values()))}
     pipeline.run_stage(stage, out, values)
     predict_cfg = pipeline.stage_config(stage, out, values)
     per_round = predict_cfg.train_cfg.iters_per_round
     for checkpoint in sorted(
             f for f in os.listdir(out) if f.startswith('iter_') and f.endswith('.pth')):
         r = int(checkpoint[5:-4]) // per_round
-        if r < 2:
+        if r <= done_rounds:
             continue
         path = osp.join(out, f'predictions/round_{r}/val_parts.json')
         if not osp.exists(path):

@@ -89,6 +89,23 @@ def test_pipeline_runs_every_stage_and_resumes_after_a_crash(tmp_path):
         assert (straight / f'stage4_partdistill/iter_{3 * (r + 1)}.pth').exists()
     assert (straight / 'stage4_partdistill/round_1/labels/annotations/ranked_parts.json').exists()
 
+    # the run's stage 3 again with other part counts, and one more self-training round
+    options = ['--cfg-options', f'data_root={data_root}/']
+    run([
+        sys.executable, ROOT / 'tools/compare_part_counts.py', config, '--work-dir', straight,
+        '--variant', 'k2', 'num_clusters=2', 'part_count="fixed"', '--stage4', 'k2'
+    ] + options, tmp_path)
+    table = json.loads((straight / 'part_counts/summary.json').read_text())
+    assert table['k2']['parts_per_class'] == [2] * 7 and set(table['k2']) >= {'stage 3', 'stage 4'}
+    assert list(
+        table['k2']['stage 4']) == ['C-mIoU (H)', 'C-mIoU (maj)', 'A-mIoU (H)', 'A-mIoU (maj)']
+    log = run([
+        sys.executable, ROOT / 'tools/continue_self_training.py', config, '--work-dir', straight,
+        '--rounds', '3'
+    ] + options, tmp_path)
+    assert 'self-training resumes at round 2 of 3' in log
+    assert '| round 3 |' in (straight / 'stage4_partdistill_rounds3/rounds.md').read_text()
+
     # the same run, killed once round 0 of self-training has its checkpoint
     crashed = tmp_path / 'crashed'
     proc = subprocess.Popen([str(c) for c in train_cmd(config, crashed, data_root)],

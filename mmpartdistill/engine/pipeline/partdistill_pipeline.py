@@ -142,6 +142,21 @@ class PartDistillationPipeline:
     def marker(self, name: str) -> str:
         return osp.join(self.work_dir, name, DONE)
 
+    def finished_values(self) -> dict:
+        """The fields stage options are filled with (``{data_root}``,
+        ``{work_dir}``, ``{<stage>.dir}``, ``{<stage>.checkpoint}``) of a
+        finished run in ``work_dir``, to run its stages again otherwise."""
+        values = dict(data_root=self.data_root, work_dir=self.work_dir)
+        for stage in self.stages:
+            name = stage['name']
+            if not osp.exists(self.marker(name)):
+                raise FileNotFoundError(f'{self.marker(name)}: stage {name} of {self.work_dir} '
+                                        'has not finished; run the pipeline first')
+            with open(self.marker(name)) as f:
+                values[name] = SimpleNamespace(
+                    dir=osp.join(self.work_dir, name), checkpoint=json.load(f)['checkpoint'])
+        return values
+
     def prepare_data(self) -> None:
         objects = osp.join(self.data_root, self.val_split['objects'])
         if osp.exists(objects):
