@@ -55,9 +55,14 @@ def main() -> None:
                          '--objects or --min-area); give another --out, or delete it')
     atomic_write_json(objects, objects_file)
 
+    # the objects written above, set before the config's class counts are read from them
+    args.cfg_options = {
+        'test_dataloader.dataset.data_root': '',
+        'test_dataloader.dataset.ann_file': objects_file,
+        'test_dataloader.dataset.data_prefix': dict(img=img_dir + osp.sep),
+        **(args.cfg_options or {})
+    }
     cfg = load_config(args, osp.join(args.out, 'logs'))
-    cfg.test_dataloader.dataset.update(
-        data_root='', ann_file=objects_file, data_prefix=dict(img=img_dir + osp.sep))
     cfg.test_cfg.out_dir = osp.join(args.out, 'pseudo_parts')
     Runner.from_cfg(cfg).test()
 
