@@ -11,7 +11,7 @@ import numpy as np
 from mmcv.transforms import Compose
 from mmdet.registry import MODELS
 from mmdet.structures import DetDataSample
-from mmengine.config import ConfigDict
+from mmengine.config import Config, ConfigDict
 from mmengine.infer import BaseInferencer
 from mmengine.logging import print_log
 from mmengine.registry import init_default_scope
@@ -22,7 +22,7 @@ from ..datasets.coco_rle import encode_mask, mask_to_coco_fields
 from ..datasets.converters.image_check import readable_image
 from ..datasets.objects_file import ObjectsFile
 from ..utils import atomic_write_json
-from ..utils.data_classes import fill_data_classes
+from ..utils.data_classes import checkpoint_meta, fill_data_classes
 from ..visualization import PartLocalVisualizer, write_png
 
 # image -> [(object class name, [H, W] mask)]
@@ -88,6 +88,9 @@ class PartInferencer(BaseInferencer):
         self.detector = None
         if det_model is not None:
             from mmdet.apis import DetInferencer
+            if osp.isfile(det_model):  # a config file; else a model name MMDetection knows
+                det_model = Config.fromfile(det_model)
+                fill_data_classes(det_model, checkpoint_meta(det_weights), prefer_checkpoint=True)
             self.detector = DetInferencer(det_model, det_weights, device, show_progress=False)
             init_default_scope('mmdet')
         self.det_score_thr = det_score_thr

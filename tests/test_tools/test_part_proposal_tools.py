@@ -26,7 +26,8 @@ def test_proposals_train_and_test_on_pseudo_parts(workspace):
     # stage 1 on the train split writes where the stage-2 config reads
     run([
         sys.executable, ROOT / 'tools/generate_pseudo_parts.py', STAGE1, '--out',
-        'work_dirs/pseudo_parts_train', '--cfg-options', 'load_from=None', 'test_cfg.crf_iters=2'
+        'work_dirs/pseudo_parts_train', '--cfg-options', 'load_from=None', 'test_cfg.crf_iters=2',
+        'randomness.seed=0'  # the untrained model's weights, and so its pseudo parts, fixed
     ], workspace)
     work = workspace / 'work_stage2'
     log = run(
