@@ -79,8 +79,11 @@ def main() -> None:
         runner = Runner.from_cfg(rank_cfg)
         runner.load_checkpoint(values[args.ranking_stage].checkpoint)
         HOOKS.build(hook).rank(runner, ranking)
-        centroids = np.load(osp.join(ranking, 'centroids.npz'))['centroids']
-        counts = [int((~np.isnan(c).any(1)).sum()) for c in centroids]
+        clustered = np.load(osp.join(ranking, 'centroids.npz'))
+        counts = {
+            int(c): int((~np.isnan(cents).any(1)).sum())
+            for c, cents in zip(clustered['class_ids'], clustered['centroids'])
+        }
         rows = {'stage 3': osp.join(ranking, 'labels/val/ranked_parts_predictions.json')}
         if name in args.stage4:
             labels = osp.join(ranking, 'labels/train/annotations')

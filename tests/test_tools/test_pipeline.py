@@ -96,7 +96,8 @@ def test_pipeline_runs_every_stage_and_resumes_after_a_crash(tmp_path):
         '--variant', 'k2', 'num_clusters=2', 'part_count="fixed"', '--stage4', 'k2'
     ] + options, tmp_path)
     table = json.loads((straight / 'part_counts/summary.json').read_text())
-    assert table['k2']['parts_per_class'] == [2] * 7 and set(table['k2']) >= {'stage 3', 'stage 4'}
+    assert set(table['k2']['parts_per_class'].values()) == {2}
+    assert set(table['k2']) >= {'stage 3', 'stage 4'}
     assert list(
         table['k2']['stage 4']) == ['C-mIoU (H)', 'C-mIoU (maj)', 'A-mIoU (H)', 'A-mIoU (maj)']
     log = run([
