@@ -1,10 +1,12 @@
 """Stage 3 (and stage 4) of a finished pipeline run again with other part counts.
 
     python tools/compare_part_counts.py PIPELINE_CONFIG --work-dir W \\
-        --variant k4 num_clusters=4 min_separation=None \\
-        --variant k8 num_clusters=8 min_separation=None \\
-        --variant merged num_clusters=8 min_separation=4 \\
-        [--stage4 k4 k8 merged] [--cfg-options data_root=D]
+        --variant k4 num_clusters=4 'part_count="fixed"' \\
+        --variant k8 num_clusters=8 'part_count="fixed"' \\
+        --variant per_object num_clusters=8 'part_count="per_object"' \\
+        [--stage4 k4 k8 per_object] [--cfg-options data_root=D]
+
+Settings are KEY=VALUE with JSON values (strings quoted; None for None).
 
 Each variant ranks the run's stage-2 proposals (copied from W, not
 recomputed) with its PartRankingHook settings into W/part_counts/<variant>/,
