@@ -142,15 +142,16 @@ def data_classes(cfg: Config,
     ``load_from``'s), else of the test data; the checkpoint's first with
     ``prefer_checkpoint`` (testing given weights)."""
     train = _innermost((cfg.get('train_dataloader') or {}).get('dataset'))
-    found = None
-    if prefer_checkpoint or not train:
-        found = classes_of_checkpoint(
+    from_train = (lambda: classes_of_dataset(train, with_parts)) if train else (lambda: None)
+
+    def from_checkpoint() -> Optional[DataClasses]:
+        return classes_of_checkpoint(
             meta or checkpoint_meta(cfg.get('load_from')), str(cfg.get('load_from')), with_parts)
-    if found is None and train:
-        found = classes_of_dataset(train, with_parts)
-    if found is None and not prefer_checkpoint:
-        found = classes_of_checkpoint(
-            meta or checkpoint_meta(cfg.get('load_from')), str(cfg.get('load_from')), with_parts)
+
+    # the checkpoint is read once at most: first when preferred, else last
+    first, second = (from_checkpoint, from_train) if prefer_checkpoint else (from_train,
+                                                                             from_checkpoint)
+    found = first() or second()
     for loader in ('test_dataloader', 'val_dataloader'):
         if found is None:
             found = classes_of_dataset((cfg.get(loader) or {}).get('dataset'), False)

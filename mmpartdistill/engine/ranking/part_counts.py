@@ -11,8 +11,7 @@ from typing import Dict, Iterable, Tuple
 
 import numpy as np
 
-from .part_selection import class_part_scores, label_object
-from .proposal_shards import unpack_masks
+from .part_selection import labelled_objects
 
 
 def parts_shown_per_object(shards: Iterable[dict], centroids: Dict[int, np.ndarray],
@@ -22,16 +21,13 @@ def parts_shown_per_object(shards: Iterable[dict], centroids: Dict[int, np.ndarr
     counts: Dict[int, Tuple[int, int]] = {}
     for shard in shards:
         class_of = {obj['id']: obj['category_id'] for obj in shard['objects']}
-        for record in shard['proposals']:
-            c = class_of[record['object_id']]
-            if c not in centroids or not len(centroids[c]) or not len(record['scores']):
-                continue
-            obj, masks = unpack_masks(record)
-            scores = class_part_scores(record['scores'], record['feats'], centroids[c], temperature)
-            shown = {k for k, _, _ in label_object(obj, masks, scores, top, part_area, part_score)}
+        for record, parts in labelled_objects(shard, centroids, temperature, top, part_area,
+                                              part_score):
+            shown = {k for k, _, _ in parts}
             if shown:
-                objects, parts = counts.get(c, (0, 0))
-                counts[c] = (objects + 1, parts + len(shown))
+                c = class_of[record['object_id']]
+                objects, total = counts.get(c, (0, 0))
+                counts[c] = (objects + 1, total + len(shown))
     return counts
 
 

@@ -19,7 +19,7 @@ from ..sharded_inference import add_predictions, sharded_inference
 from .class_clustering import cluster_classes
 from .feature_bank import FeatureBank
 from .part_counts import group_by_count, part_counts, parts_shown_per_object
-from .part_selection import class_part_scores, kept_proposals, label_object
+from .part_selection import kept_proposals, labelled_objects
 from .proposal_shards import (object_proposals, proposal_prediction_records, proposal_shard_path,
                               read_proposal_shard, unpack_masks, write_proposal_shard)
 
@@ -250,18 +250,12 @@ class PartRanker:
             description='mmpartdistill stage-3 ranked parts (class-specific part clusters)')) or {}
 
     def label_shard(self, shard: dict, centroids: Dict[int, np.ndarray], path: str) -> None:
-        class_of = {obj['id']: obj['category_id'] for obj in shard['objects']}
         size_of = {img['id']: (img['height'], img['width']) for img in shard['images']}
         parts = []
-        for record in shard['proposals']:
-            cents = centroids.get(class_of[record['object_id']])
-            if cents is None or not len(cents) or not len(record['scores']):
-                continue
-            obj, masks = unpack_masks(record)
-            scores = class_part_scores(record['scores'], record['feats'], cents, self.temperature)
+        for record, labelled in labelled_objects(shard, centroids, self.temperature, self.top,
+                                                 self.part_area, self.part_score):
             x1, y1, x2, y2 = record['box']
-            for k, score, mask in label_object(obj, masks, scores, self.top, self.part_area,
-                                               self.part_score):
+            for k, score, mask in labelled:
                 full = np.zeros(size_of[record['image_id']], bool)
                 full[y1:y2, x1:x2] = mask
                 parts.append(

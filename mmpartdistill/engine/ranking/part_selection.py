@@ -1,7 +1,9 @@
 """Which proposals of an object feed the part clusters, and how a labelled object is painted."""
-from typing import List, Tuple
+from typing import Dict, Iterator, List, Tuple
 
 import numpy as np
+
+from .proposal_shards import unpack_masks
 
 
 def paint_by_score(object_mask: np.ndarray, masks: np.ndarray, scores: np.ndarray) -> np.ndarray:
@@ -59,3 +61,19 @@ def label_object(object_mask: np.ndarray, masks: np.ndarray, part_scores: np.nda
         if mask.sum() > min_area * area and score > min_score:
             parts.append((int(k), score, mask))
     return parts
+
+
+def labelled_objects(
+        shard: dict, centroids: Dict[int,
+                                     np.ndarray], temperature: float, top: int, part_area: float,
+        part_score: float) -> Iterator[Tuple[dict, List[Tuple[int, float, np.ndarray]]]]:
+    """Each proposal record of a shard whose class has centroids, with its
+    object's parts (:func:`label_object`, masks within the record's box)."""
+    class_of = {obj['id']: obj['category_id'] for obj in shard['objects']}
+    for record in shard['proposals']:
+        cents = centroids.get(class_of[record['object_id']])
+        if cents is None or not len(cents) or not len(record['scores']):
+            continue
+        obj, masks = unpack_masks(record)
+        scores = class_part_scores(record['scores'], record['feats'], cents, temperature)
+        yield record, label_object(obj, masks, scores, top, part_area, part_score)
