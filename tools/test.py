@@ -10,9 +10,9 @@ import os.path as osp
 from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
+from mmpartdistill.apis.runner_cli import (add_prediction_dump, add_runner_arguments, load_config,
+                                           trigger_visualization_hook)
 from mmpartdistill.utils import atomic_write_json
-from mmpartdistill.utils.runner_cli import (add_prediction_dump, add_runner_arguments, load_config,
-                                            trigger_visualization_hook)
 
 
 def main() -> None:

@@ -4,7 +4,7 @@ import argparse
 from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
-from mmpartdistill.utils.runner_cli import add_runner_arguments, load_config
+from mmpartdistill.apis.runner_cli import add_runner_arguments, load_config
 
 
 def main() -> None:

@@ -2,7 +2,7 @@
 # backbone, MMSegmentation's Mix Transformer (SegFormer MiT-B0), named by its
 # scope. Trained from scratch on the synthetic pseudo parts; on real data
 # point backbone.init_cfg at MiT-B0 ImageNet weights.
-_base_ = ['./part-proposal_mask2former_r18_1xb8-500i_synthetic-parts.py']
+_base_ = ['./part-proposal_mask2former_effnet-lite0_1xb8-500i_synthetic-parts.py']
 
 load_from = None
 model = dict(

@@ -6,13 +6,9 @@
 # 10%); its classifier is re-initialised for Cityscapes' 5 classes x 5
 # parts. Validation as the paper-scale few-shot configs: val with ground-truth
 # objects, identity mapping (majority beside it).
-_base_ = ['./partdistill_mask2former_r18_1xb8-500i_synthetic-parts.py']
+_base_ = ['./partdistill_mask2former_effnet-lite0_1xb8-500i_synthetic-parts.py']
 data_root = 'data/cityscapes/'
 load_from = 'work_dirs/partdistill_tiny/stage4_partdistill/iter_500.pth'
-model = dict(
-    data_preprocessor=dict(mean=[127.0] * 3, std=[128.0] * 3),
-    backbone=dict(_delete_=True, type='EfficientNetLite0', pretrained=True),
-    panoptic_head=dict(in_channels=[24, 40, 112, 320]))
 train_dataloader = dict(
     dataset=dict(
         data_root=data_root,

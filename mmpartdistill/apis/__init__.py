@@ -1,4 +1,5 @@
 from .object_labeller import ObjectLabeller
 from .part_inferencer import PartInferencer
+from .pipeline import PartDistillationPipeline
 
-__all__ = ['ObjectLabeller', 'PartInferencer']
+__all__ = ['ObjectLabeller', 'PartDistillationPipeline', 'PartInferencer']

@@ -12,7 +12,7 @@ from ..datasets.converters.image_check import readable_image
 from ..datasets.image_folder import ImageFolderClass, ImageFolderRecord
 from ..engine.sharded_inference import sharded_inference
 from ..utils import atomic_write_json
-from ..utils.data_classes import checkpoint_meta, fill_data_classes
+from ..engine.data_classes import checkpoint_meta, fill_data_classes
 from ..utils.manifest import digest
 
 SHARD_FILE = 'shard_{:05d}.json'

@@ -21,9 +21,9 @@ from torch import nn
 from ..datasets.coco_rle import encode_mask, mask_to_coco_fields
 from ..datasets.converters.image_check import readable_image
 from ..datasets.objects_file import ObjectsFile
-from ..utils import atomic_write_json
-from ..utils.data_classes import checkpoint_meta, fill_data_classes
-from ..visualization import PartLocalVisualizer, write_png
+from ..utils import atomic_write_json, atomic_write_png
+from ..engine.data_classes import checkpoint_meta, fill_data_classes
+from ..visualization import PartLocalVisualizer
 
 # image -> [(object class name, [H, W] mask)]
 ObjectsOfImage = List[tuple]
@@ -120,9 +120,12 @@ class PartInferencer(BaseInferencer):
                                  f'{tuple(own[key].shape)}: the weights and their dataset_meta '
                                  'do not belong together')
         _load_checkpoint_to_model(model, checkpoint)
+        # the objects are drawn by class: the parts' palette does not fit them
         model.dataset_meta = dict(
             meta,
             part_classes=meta.get('classes'),
+            part_palette=meta.get('palette'),
+            palette=None,
             classes=tuple(classes),
             object_classes=tuple(classes))
 
@@ -255,7 +258,7 @@ class PartInferencer(BaseInferencer):
                 pred_score_thr=0.0)
             drawn.append(self.visualizer.get_image())
             if img_out_dir and not no_save_vis:
-                write_png(drawn[-1], osp.join(img_out_dir, image_stem(path) + '.png'))
+                atomic_write_png(drawn[-1], osp.join(img_out_dir, image_stem(path) + '.png'))
         return drawn
 
     def postprocess(self,

@@ -5,7 +5,7 @@ from typing import List
 from mmseg.datasets import BaseSegDataset
 from mmseg.registry import DATASETS
 
-from .converters.semantic_part_maps import META_FILE, load_part_maps_meta
+from .part_maps_meta import META_FILE, load_part_maps_meta
 
 
 @DATASETS.register_module()

@@ -6,10 +6,11 @@ from mmdet.datasets import BaseDetDataset
 from mmdet.registry import DATASETS
 from mmengine.logging import MMLogger
 
-from ..utils.data_classes import parts_per_class_of
+from .categories import parts_per_class_of
 from .coco_rle import decode_segmentation, mask_to_coco_fields
 from .objects_dataset import image_record, objects_bbox
 from .objects_file import ObjectsFile
+from .part_palette import class_part_palette
 from .parts_file import PartsFile
 
 
@@ -120,6 +121,8 @@ class PseudoPartsDataset(BaseDetDataset):
         self._metainfo['classes'] = tuple(
             names.get(i, f'{parts.objects.categories[c]["name"]} part{k}')
             for i, (c, k) in enumerate((c, k) for c in classes for k in range(self.num_parts)))
+        # one colour per label, so that MMDetection's visualizer can draw them
+        self._metainfo['palette'] = class_part_palette(self.num_parts, len(classes))
         return labels
 
 

@@ -1,11 +1,10 @@
 from .hooks import PartRankingHook
-from .pipeline import PartDistillationPipeline
 from .pseudo_part_loop import PseudoPartLoop
 from .pseudo_part_shards import merge_shards, read_shard, shard_path
 from .ranking import PartRanker
 from .self_training import SelfTrainingLoop
 
 __all__ = [
-    'PartDistillationPipeline', 'PartRanker', 'PartRankingHook', 'PseudoPartLoop',
+    'PartRanker', 'PartRankingHook', 'PseudoPartLoop',
     'SelfTrainingLoop', 'merge_shards', 'read_shard', 'shard_path'
 ]

@@ -37,7 +37,9 @@ class PseudoPartLoop(BaseLoop):
     dropped. Images are processed in shards written atomically to
     ``out_dir/shards``; existing shards are skipped, so an interrupted run
     resumes; ranks of a distributed run take every world-size-th shard. Rank
-    0 merges the shards (see :func:`merge_shards`).
+    0 merges the shards (see :func:`merge_shards`). It fires MMEngine's test
+    hooks (``before_test``, each batch's ``*_test_iter`` without outputs, and
+    ``after_test_epoch`` with the merge summary as its metrics).
 
     Args:
         runner: the MMEngine runner holding the model (checkpoint loaded).
@@ -98,6 +100,17 @@ class PseudoPartLoop(BaseLoop):
         model = self.runner.model.module if is_model_wrapper(self.runner.model) else \
             self.runner.model
         dataset = self.dataloader.dataset
+        self.runner.call_hook('before_test')
+        self.runner.call_hook('before_test_epoch')
+        batches = iter(range(len(dataset)))
+
+        def process_batch(batch: dict, shard: Dict[str, List[dict]]) -> None:
+            batch_idx = next(batches)
+            self.runner.call_hook('before_test_iter', batch_idx=batch_idx, data_batch=batch)
+            self.process_batch(model, batch, dataset, shard)
+            self.runner.call_hook(
+                'after_test_iter', batch_idx=batch_idx, data_batch=batch, outputs=[])
+
         sharded_inference(
             model,
             dataset,
@@ -105,7 +118,7 @@ class PseudoPartLoop(BaseLoop):
             self.batch_size,
             path_of=lambda j: shard_path(self.out_dir, j),
             start_shard=lambda: dict(images=[], objects=[], parts=[]),
-            process_batch=lambda batch, shard: self.process_batch(model, batch, dataset, shard),
+            process_batch=process_batch,
             write_shard=atomic_write_json,
             what='pseudo parts',
             manifest=dict(
@@ -125,6 +138,8 @@ class PseudoPartLoop(BaseLoop):
         if summary:
             MMLogger.get_current_instance().info(
                 f'pseudo parts written to {self.out_dir}: {summary}')
+        self.runner.call_hook('after_test_epoch', metrics=summary)
+        self.runner.call_hook('after_test')
         return summary
 
     def features(self, model, inputs: torch.Tensor) -> List[torch.Tensor]:

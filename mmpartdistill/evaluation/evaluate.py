@@ -3,7 +3,7 @@ from typing import Dict, List, Sequence
 
 from .functional.part_miou import MAPPINGS, ObjectCounts, accumulate, object_pixel_counts, summarize
 from .functional.proposal_recall import average_recall, object_recall_counts
-from .part_predictions import PredictionsByObject
+from ..datasets.part_predictions import PredictionsByObject
 from ..datasets.parts_file import PartsFile
 
 
@@ -51,10 +51,10 @@ def summarize_proposal_recall(counts: List[tuple], max_dets: Sequence[int]) -> D
 
 
 def evaluate_part_predictions(
-    parts: PartsFile,
-    predictions: PredictionsByObject,
-    iou_drop: float = 0.1,
-    max_dets: Sequence[int] = (10, 50, 100, 200)) -> Dict[str, dict]:
+        parts: PartsFile,
+        predictions: PredictionsByObject,
+        iou_drop: float = 0.1,
+        max_dets: Sequence[int] = (10, 50, 100, 200)) -> Dict[str, dict]:
     """Every score of the ruler for one set of predictions over the whole split."""
     object_ids = sorted(parts.objects.objects)
     return dict(

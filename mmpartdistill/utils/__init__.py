@@ -1,4 +1,4 @@
-from .atomic_io import atomic_write_json, atomic_writer
+from .atomic_io import atomic_write_json, atomic_write_png, atomic_writer
 from .dependencies import check_dependencies
 
-__all__ = ['atomic_write_json', 'atomic_writer', 'check_dependencies']
+__all__ = ['atomic_write_json', 'atomic_write_png', 'atomic_writer', 'check_dependencies']

@@ -6,6 +6,9 @@ import os.path as osp
 import tempfile
 from typing import IO, Any, Iterator
 
+import cv2
+import numpy as np
+
 
 def current_umask() -> int:
     """The process's umask, read without changing it where Linux tells it."""
@@ -45,3 +48,9 @@ def atomic_write_json(obj: Any, path: str) -> None:
     """Write ``obj`` as JSON to ``path`` atomically."""
     with atomic_writer(path) as f:
         json.dump(obj, f)
+
+
+def atomic_write_png(rgb: np.ndarray, path: str) -> None:
+    """Write an ``[H, W, 3]`` RGB image as PNG to ``path`` atomically."""
+    with atomic_writer(path, 'wb') as f:
+        f.write(cv2.imencode('.png', cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))[1].tobytes())

@@ -9,10 +9,7 @@ SUPPORTED = {
     'mmengine': ('0.10.0', '1.0.0', 'onedl-mmengine'),
     'mmcv': ('2.0.0', '2.4.0', 'onedl-mmcv'),
     'mmdet': ('3.3.0', '3.6.0', 'onedl-mmdetection'),
-}
-OPTIONAL = {
     'mmseg': ('1.2.0', '1.5.0', 'onedl-mmsegmentation'),
-    'mmpretrain': ('1.2.0', '1.4.0', 'onedl-mmpretrain'),
 }
 
 
@@ -28,16 +25,14 @@ def check_dependencies() -> None:
     maintained onedl-* forks are equally accepted.
     """
     problems = []
-    for table, required in ((SUPPORTED, True), (OPTIONAL, False)):
-        for name, (low, high, dist) in table.items():
-            if importlib.util.find_spec(name) is None:
-                if required:
-                    problems.append(f'{name} is not installed (pip install {dist})')
-                continue
-            version = _installed_version(name)
-            if not Version(low) <= Version(version) < Version(high):
-                problems.append(f'{name} {version} is installed, but mmpartdistill needs '
-                                f'{low} <= {name} < {high} (for example pip install {dist})')
+    for name, (low, high, dist) in SUPPORTED.items():
+        if importlib.util.find_spec(name) is None:
+            problems.append(f'{name} is not installed (pip install {dist})')
+            continue
+        version = _installed_version(name)
+        if not Version(low) <= Version(version) < Version(high):
+            problems.append(f'{name} {version} is installed, but mmpartdistill needs '
+                            f'{low} <= {name} < {high} (for example pip install {dist})')
     if problems:
         raise ImportError('mmpartdistill cannot run with this environment:\n  - ' +
                           '\n  - '.join(problems))

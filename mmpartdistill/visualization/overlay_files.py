@@ -2,7 +2,6 @@
 import os.path as osp
 from typing import List
 
-import cv2
 import mmcv
 import numpy as np
 import torch
@@ -11,15 +10,10 @@ from mmdet.structures.mask import mask2bbox
 from mmengine.structures import InstanceData
 
 from ..datasets.objects_file import ObjectsFile
-from ..evaluation.part_predictions import PredictionsByObject
-from ..utils import atomic_writer
+from ..datasets.part_predictions import PredictionsByObject
+from ..utils import atomic_write_png
 from .part_local_visualizer import PartLocalVisualizer
 from .proposal_panels import draw_proposal_panels
-
-
-def write_png(rgb: np.ndarray, path: str) -> None:
-    with atomic_writer(path, 'wb') as f:
-        f.write(cv2.imencode('.png', cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))[1].tobytes())
 
 
 def enlarge(mask: np.ndarray, scale: int) -> np.ndarray:
@@ -93,7 +87,7 @@ def write_part_overlays(objects: ObjectsFile,
                 objects_and_parts(objects, object_ids, labels, predictions, scale),
                 pred_score_thr=0.0)
             canvas = visualizer.get_image()
-        write_png(canvas, osp.join(out_dir,
-                                   osp.splitext(image_info['file_name'])[0] + '_parts.png'))
+        name = osp.splitext(image_info['file_name'])[0] + '_parts.png'
+        atomic_write_png(canvas, osp.join(out_dir, name))
         drawn += 1
     return drawn

@@ -8,7 +8,7 @@ from mmdet.structures.mask import bitmap_to_polygon
 from mmdet.visualization import DetLocalVisualizer
 from mmengine.structures import InstanceData
 
-from .part_overlay import part_colour
+from ..datasets.part_palette import part_colour
 
 
 @VISUALIZERS.register_module()

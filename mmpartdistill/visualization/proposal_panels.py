@@ -4,7 +4,7 @@ from typing import List
 import cv2
 import numpy as np
 
-from .part_overlay import part_colour
+from ..datasets.part_palette import part_colour
 
 
 def draw_proposal_panels(image: np.ndarray,

@@ -23,10 +23,10 @@ from mmpartdistill.datasets import OBJECT_CLASSES, ObjectsFile
 from mmpartdistill.datasets.image_folder import (ImageFolderClass, ImageFolderRecord,
                                                  image_folder_classes, image_folder_records,
                                                  read_class_names)
-from mmpartdistill.utils.data_classes import checkpoint_meta, fill_data_classes
+from mmpartdistill.engine.data_classes import checkpoint_meta, fill_data_classes
 
 ROOT = Path(__file__).resolve().parents[2]
-DETECTOR = ROOT / 'configs/partdistill/mask2former_r18_1xb4-2k_synthetic-objects.py'
+DETECTOR = ROOT / 'configs/partdistill/mask2former_effnet-lite0_1xb4-1k_synthetic-objects.py'
 CLASSES = [c.name for c in OBJECT_CLASSES]
 # every (query, class) pair is a prediction, so an untrained model finds every class
 TEST_CFG = ['model.test_cfg.max_per_image=140']

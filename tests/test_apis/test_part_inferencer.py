@@ -15,11 +15,13 @@ from real_format_fixtures import png_header
 
 from mmpartdistill.apis import PartInferencer
 from mmpartdistill.datasets import OBJECT_CLASSES, ObjectsFile, decode_segmentation
-from mmpartdistill.utils.data_classes import fill_data_classes
+from mmpartdistill.engine.data_classes import fill_data_classes
 
 ROOT = Path(__file__).resolve().parents[2]
-CONFIG = ROOT / 'configs/partdistill/partdistill_mask2former_r18_1xb8-500i_synthetic-parts.py'
-DETECTOR = ROOT / 'configs/partdistill/mask2former_r18_1xb4-2k_synthetic-objects.py'
+CONFIG = ROOT / 'configs/partdistill' / (
+    'partdistill_mask2former_effnet-lite0_1xb8-500i_synthetic-parts.py')
+DETECTOR = ROOT / 'configs/partdistill' / (
+    'mask2former_effnet-lite0_1xb4-1k_synthetic-objects.py')
 
 
 @pytest.fixture(scope='module')

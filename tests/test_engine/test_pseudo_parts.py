@@ -10,7 +10,7 @@ from mmpartdistill.datasets import AnnotationFormatError, ObjectsFile, PartsFile
 from mmpartdistill.engine import merge_shards, read_shard
 
 ROOT = Path(__file__).resolve().parents[2]
-CONFIG = ROOT / 'configs/partdistill/pseudo-parts_mask2former-r18_synthetic-parts.py'
+CONFIG = ROOT / 'configs/partdistill/pseudo-parts_mask2former_effnet-lite0_synthetic-parts.py'
 
 
 def generate(workspace, out):

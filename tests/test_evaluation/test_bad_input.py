@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from mmpartdistill.datasets import AnnotationFormatError, ObjectsFile, PartsFile, encode_mask
-from mmpartdistill.evaluation import load_predictions
+from mmpartdistill.datasets import load_predictions
 
 
 def write(path, data):

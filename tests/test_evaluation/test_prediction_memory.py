@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from mmpartdistill.datasets import ObjectsFile, encode_mask
-from mmpartdistill.evaluation import load_predictions
+from mmpartdistill.datasets import load_predictions
 
 ROOT = Path(__file__).resolve().parents[2]
 

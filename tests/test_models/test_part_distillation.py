@@ -8,10 +8,11 @@ from mmdet.registry import MODELS
 from mmengine.config import Config
 from test_part_proposal import BACKBONES, batch
 
-from mmpartdistill.utils.data_classes import fill_data_classes
+from mmpartdistill.engine.data_classes import fill_data_classes
 
 ROOT = Path(__file__).resolve().parents[2]
-CONFIG = ROOT / 'configs/partdistill/partdistill_mask2former_r18_1xb8-500i_synthetic-parts.py'
+CONFIG = ROOT / 'configs/partdistill' / (
+    'partdistill_mask2former_effnet-lite0_1xb8-500i_synthetic-parts.py')
 K, N = 4, 7
 
 
@@ -124,7 +125,7 @@ def test_loads_a_part_proposal_checkpoint(tmp_path):
 
 
 @pytest.mark.parametrize('name, classes, parts', [
-    ('partdistill_mask2former_r18_1xb8-500i_synthetic-parts.py', 7, 4),
+    ('partdistill_mask2former_effnet-lite0_1xb8-500i_synthetic-parts.py', 7, 4),
     ('partdistill_mask2former_swin-l-p4-w12-384-in21k_8xb4-90k_in1k.py', 1000, 8),
 ])
 def test_configs_build(name, classes, parts):

@@ -15,7 +15,8 @@ from mmengine.runner.checkpoint import load_state_dict
 from mmengine.structures import InstanceData
 
 ROOT = Path(__file__).resolve().parents[2]
-CONFIG = ROOT / 'configs/partdistill/part-proposal_mask2former_r18_1xb8-500i_synthetic-parts.py'
+CONFIG = ROOT / 'configs/partdistill' / (
+    'part-proposal_mask2former_effnet-lite0_1xb8-500i_synthetic-parts.py')
 
 BACKBONES = {
     'resnet18': (dict(type='ResNet', depth=18, out_indices=(0, 1, 2, 3),
@@ -154,7 +155,7 @@ def test_checkpoint_with_other_classes_or_queries():
 
 
 @pytest.mark.parametrize('name', [
-    'part-proposal_mask2former_r18_1xb8-500i_synthetic-parts.py',
+    'part-proposal_mask2former_effnet-lite0_1xb8-500i_synthetic-parts.py',
     'part-proposal_mask2former_mit-b0_1xb8-500i_synthetic-parts.py',
     'part-proposal_mask2former_swin-l-p4-w12-384-in21k_8xb8-90k_in1k-pseudo-parts.py',
 ])

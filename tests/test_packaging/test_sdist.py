@@ -38,7 +38,8 @@ def test_metafile_lists_every_config():
 
 def test_mim_search_lists_the_configs():
     listed = run(sys.executable, '-m', 'mim', 'search', 'mmpartdistill')
-    for config in ('partdistill_tiny_synthetic', 'segformer_effnet-lite0_1xb8-1k_synthetic'):
+    for config in ('partdistill-pipeline_mask2former_effnet-lite0_synthetic-parts',
+                   'segformer_effnet-lite0_1xb8-1k_synthetic'):
         assert f'config id: {config}' in listed, listed[-2000:]
 
 

@@ -13,7 +13,7 @@ from mmdet.registry import HOOKS
 from mmengine.config import Config
 from mmengine.runner import Runner
 
-from mmpartdistill.engine import PartDistillationPipeline
+from mmpartdistill.apis import PartDistillationPipeline
 
 config, data_root, run_dir, out_dir = sys.argv[1:5]
 cfg = Config.fromfile(config)

@@ -65,7 +65,8 @@ def test_fewshot_config_fine_tunes_on_converted_cityscapes(tmp_path):
         'objects_train.json', '--parts', annotations / 'parts_train.json', '--percent', '50', '100'
     ], tmp_path)
     assert '50pct: 2 images' in log and '100pct: 4 images' in log
-    config = ROOT / 'configs/partdistill/partdistill-fewshot_mask2former_effnet-lite0_1xb8-300i_cityscapes-parts-100pct.py'
+    config = (ROOT / 'configs/partdistill/'
+              'partdistill-fewshot_mask2former_effnet-lite0_1xb8-300i_cityscapes-parts-100pct.py')
     log = run([
         sys.executable, ROOT / 'tools/train.py', config, '--work-dir', tmp_path / 'work',
         '--cfg-options', 'load_from=None', 'train_cfg.max_iters=2', 'train_cfg.val_interval=2',

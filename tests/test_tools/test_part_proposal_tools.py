@@ -8,11 +8,13 @@ import pytest
 from test_train_tools import run  # this folder is on sys.path (pytest's prepend import mode)
 
 from mmpartdistill.datasets import ObjectsFile, PartsFile
-from mmpartdistill.evaluation import load_predictions
+from mmpartdistill.datasets import load_predictions
 
 ROOT = Path(__file__).resolve().parents[2]
-STAGE1 = ROOT / 'configs/partdistill/pseudo-parts_mask2former-r18_synthetic-parts.py'
-STAGE2 = ROOT / 'configs/partdistill/part-proposal_mask2former_r18_1xb8-500i_synthetic-parts.py'
+STAGE1 = ROOT / 'configs/partdistill' / (
+    'pseudo-parts_mask2former_effnet-lite0_synthetic-parts.py')
+STAGE2 = ROOT / 'configs/partdistill' / (
+    'part-proposal_mask2former_effnet-lite0_1xb8-500i_synthetic-parts.py')
 SHORT = [
     'load_from=None', 'train_cfg.max_iters=3', 'train_cfg.val_interval=3',
     'default_hooks.logger.interval=1', 'train_dataloader.batch_size=2',

@@ -13,7 +13,8 @@ from mmengine.config import Config
 from test_train_tools import run
 
 ROOT = Path(__file__).resolve().parents[2]
-CONFIG = ROOT / 'configs/partdistill/partdistill_tiny_synthetic.py'
+CONFIG = ROOT / 'configs/partdistill' / (
+    'partdistill-pipeline_mask2former_effnet-lite0_synthetic-parts.py')
 NO_WORKERS = {
     'train_dataloader.num_workers': 0,
     'train_dataloader.persistent_workers': False,
@@ -26,7 +27,7 @@ def small_pipeline(tmp_path: Path, **benchmark) -> Path:
     cfg = Config.fromfile(str(CONFIG))
     cfg.stage_config_dir = str(CONFIG.parent)
     cfg.synthetic_benchmark = dict(
-        dict(num_images=16, seed=5, image_size=96, val_fraction=0.5), **benchmark)
+        dict(generate=True, num_images=16, seed=5, image_size=96, val_fraction=0.5), **benchmark)
     stages = {s['name']: s for s in cfg.stages}
     stages['stage0_instance_model']['cfg_options'].update({
         'train_cfg.max_iters': 4,

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-CONFIG = 'mask2former_r18_1xb4-2k_synthetic-objects.py'
+CONFIG = 'mask2former_effnet-lite0_1xb4-1k_synthetic-objects.py'
 SHORT = [
     '--cfg-options', 'train_cfg.max_iters=3', 'train_cfg.val_interval=3',
     'default_hooks.logger.interval=1', 'train_dataloader.num_workers=0',

@@ -18,7 +18,7 @@ import argparse
 
 from mmpartdistill.datasets import AnnotationFormatError, ObjectsFile, PartsFile
 from mmpartdistill.datasets.converters import write_semantic_part_maps
-from mmpartdistill.evaluation import load_predictions
+from mmpartdistill.datasets import load_predictions
 
 
 def main() -> None:

@@ -3,6 +3,9 @@
 Each ``*_gtFinePanopticParts.tif`` holds one int32 universal id per pixel:
 up to 2 digits = semantic id (sid); 4-5 digits = sid * 1000 + instance id
 (iid); 6-7 digits = sid * 100000 + iid * 100 + part id (pid, 0 = void part).
+3-digit uids, negative ones and those over 7 digits are outside the encoding,
+as the official ``panoptic_parts.decode_uids`` rules (the tests hold this
+decoder and the part lists to that package's own encoder and dataset spec).
 Objects are the (sid, iid) instances of the classes with parts.
 """
 import glob
@@ -54,6 +57,10 @@ def read_label(path: str) -> np.ndarray:
         raise LabelEncodingError(f'unreadable ({type(e).__name__})') from None
     if uids.min() < 0 or uids.max() > 9999999:
         raise LabelEncodingError(f'uid {int(uids.max())} outside 0..9999999')
+    three_digits = (uids >= 100) & (uids <= 999)
+    if three_digits.any():
+        raise LabelEncodingError(f'uid {int(uids[three_digits][0])} has 3 digits, which the '
+                                 'encoding does not allow')
     sid, _, pid = decode_uids(uids)
     bad = (pid > 0) & ~np.isin(sid, list(PART_CLASSES))
     if bad.any():

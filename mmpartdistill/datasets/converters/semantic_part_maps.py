@@ -13,7 +13,6 @@ the label space, which every split written into one folder shares:
   model's predictions): ``num_parts`` classes per object class, part ``k``
   of object class ``c`` being class ``c * K + k``.
 """
-import json
 import os.path as osp
 from typing import Dict, List, Optional, Tuple
 
@@ -23,11 +22,10 @@ import numpy as np
 from ...utils import atomic_write_json, atomic_writer
 from ..coco_rle import decode_segmentation
 from ..objects_file import AnnotationFormatError, ObjectsFile
+from ..part_predictions import PredictionsByObject
+from ..part_maps_meta import META_FILE, load_part_maps_meta
 from ..parts_file import PartsFile
 
-META_FILE = 'part_maps.json'
-# object id -> [(part id, score, [H, W] mask)], as evaluation's prediction reader gives them
-PredictionsByObject = Dict[int, List[Tuple[int, float, np.ndarray]]]
 BY = ('category', 'part_id')
 
 
@@ -62,22 +60,6 @@ def label_space(objects: ObjectsFile, by: str, parts: Optional[PartsFile],
         by=by,
         ignore_index=ignore_index)
     return meta, of_category
-
-
-def load_part_maps_meta(path: str, discovered: bool = False) -> dict:
-    """``part_maps.json`` of a map folder (or the file itself); ``discovered``:
-    it must label discovered parts (``by='part_id'``), K per object class."""
-    if osp.isdir(path):
-        path = osp.join(path, META_FILE)
-    if not osp.isfile(path):
-        raise FileNotFoundError(f'{path} not found: write the maps with '
-                                'tools/dataset_converters/semantic_part_maps.py')
-    with open(path) as f:
-        meta = json.load(f)
-    if discovered and not meta.get('num_parts'):
-        raise ValueError(f'{path}: maps by {meta.get("by")!r} have no parts per object class; '
-                         'write discovered parts with --by part_id')
-    return meta
 
 
 def write_label_png(labels: np.ndarray, path: str) -> None:

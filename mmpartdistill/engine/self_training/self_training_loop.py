@@ -31,6 +31,12 @@ class SelfTrainingLoop(BaseLoop):
     restarts at the round after the last finished one, and the labels of a
     round in progress resume shard by shard: a resumed run repeats the
     uninterrupted one.
+
+    It keeps MMEngine's train-loop contract: the train hooks around every
+    iteration and epoch, the model in train mode for every iteration (a
+    round's validation leaves it in eval mode), and ``stop_training`` (set by
+    a hook such as ``EarlyStoppingHook``) ends the run after the iteration
+    that set it.
     """
 
     def __init__(self,
@@ -92,11 +98,13 @@ class SelfTrainingLoop(BaseLoop):
         self.runner.call_hook('before_train')
         self.runner.call_hook('before_train_epoch')
         for r in range(first, self.rounds):
+            if self.stop_training:
+                break
             if r > first:
                 self.start_round(r)
             batches = iter(self.dataloader)
             end = (r + 1) * self.iters_per_round
-            while self._iter < end:
+            while self._iter < end and not self.stop_training:
                 try:
                     data_batch = next(batches)
                 except StopIteration:
@@ -121,6 +129,7 @@ class SelfTrainingLoop(BaseLoop):
             f'{self.dataloader.dataset.ann_file}')
 
     def run_iter(self, data_batch) -> None:
+        self.runner.model.train()
         self.runner.call_hook('before_train_iter', batch_idx=self._iter, data_batch=data_batch)
         outputs = self.runner.model.train_step(data_batch, optim_wrapper=self.runner.optim_wrapper)
         self.runner.call_hook(

@@ -7,7 +7,7 @@ from mmengine.logging import MMLogger
 
 from ...datasets.objects_file import ObjectsFile
 from ...utils import atomic_write_json
-from ..part_predictions import instances_to_predictions, predictions_to_records
+from ...datasets.part_predictions import instances_to_predictions, predictions_to_records
 
 
 @METRICS.register_module()

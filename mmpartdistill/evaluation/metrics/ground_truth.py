@@ -5,7 +5,7 @@ from mmengine.evaluator import BaseMetric
 
 from ...datasets.objects_file import ObjectsFile
 from ...datasets.parts_file import PartsFile
-from ..part_predictions import PredictionsByObject, instances_to_predictions
+from ...datasets.part_predictions import PredictionsByObject, instances_to_predictions
 
 
 class GroundTruthPartsMetric(BaseMetric):

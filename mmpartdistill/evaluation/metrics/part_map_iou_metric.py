@@ -7,7 +7,7 @@ from mmengine.logging import MMLogger
 from mmseg.evaluation import IoUMetric
 from mmseg.registry import METRICS
 
-from ...datasets.converters.semantic_part_maps import load_part_maps_meta
+from ...datasets.part_maps_meta import load_part_maps_meta
 from ..functional.part_miou import MAPPINGS, NO_PREDICTION, accumulate, summarize
 
 REPORTED = ('mIoU', 'C-mIoU', 'mACC')

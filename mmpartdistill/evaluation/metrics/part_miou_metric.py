@@ -6,7 +6,7 @@ from mmengine.logging import MMLogger
 
 from ..evaluate import part_miou_counts, summarize_part_miou
 from ..functional.part_miou import ALL_MAPPINGS, MAPPINGS
-from ..part_predictions import PredictionsByObject
+from ...datasets.part_predictions import PredictionsByObject
 from .ground_truth import GroundTruthPartsMetric
 
 REPORTED = ('C-mIoU', 'A-mIoU', 'mACC', 'mIoPred')

@@ -4,7 +4,7 @@ from typing import Optional, Sequence
 from mmdet.registry import METRICS
 
 from ..evaluate import proposal_recall_counts, summarize_proposal_recall
-from ..part_predictions import PredictionsByObject
+from ...datasets.part_predictions import PredictionsByObject
 from .ground_truth import GroundTruthPartsMetric
 
 

@@ -7,7 +7,7 @@ from mmseg.models.decode_heads import SegformerHead
 from mmseg.registry import MODELS
 from torch import Tensor
 
-from ...datasets.converters.semantic_part_maps import load_part_maps_meta
+from ...datasets.part_maps_meta import load_part_maps_meta
 from ..dense_heads.part_distillation_head import EXCLUDED_LOGIT
 
 

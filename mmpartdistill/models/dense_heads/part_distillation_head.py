@@ -6,7 +6,7 @@ from mmdet.registry import MODELS
 from mmdet.structures import SampleList
 from torch import Tensor
 
-from ..utils import ScaledL2Norm
+from ..utils import ScaledL2Norm, require_class_counts
 from .query_mask2former_head import QueryMask2FormerHead
 
 # a logit no softmax gives weight to, yet finite (no NaN in the loss)
@@ -39,11 +39,13 @@ class PartDistillationHead(QueryMask2FormerHead):
 
     def __init__(self,
                  *args,
-                 num_object_classes: int,
-                 num_parts: int,
+                 num_object_classes: Optional[int],
+                 num_parts: Optional[int],
                  parts_per_class: Optional[Sequence[int]] = None,
                  mask_embed_scale: float = 10.0,
                  **kwargs) -> None:
+        require_class_counts(
+            type(self).__name__, num_object_classes=num_object_classes, num_parts=num_parts)
         if num_object_classes < 1 or num_parts < 1:
             raise ValueError(f'num_object_classes and num_parts must be >= 1, got '
                              f'{num_object_classes} and {num_parts}')

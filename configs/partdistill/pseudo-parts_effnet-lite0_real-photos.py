@@ -9,14 +9,10 @@
 # so levels 2 and 3 are taken. Only the backbone is used: the Mask2Former head
 # around it is never run and never trained. Photos are enlarged 2x so that
 # small objects span enough stride-32 cells to cluster.
-_base_ = ['../_base_/models/mask2former_r18_tiny.py', 'mmdet::_base_/default_runtime.py']
+_base_ = ['../_base_/models/mask2former_effnet-lite0_tiny.py', '../_base_/default_runtime.py']
 custom_imports = dict(imports=['mmpartdistill'], allow_failed_imports=False)
 
 data_root = 'work_dirs/real_photos/'
-model = dict(
-    data_preprocessor=dict(mean=[127.0] * 3, std=[128.0] * 3, bgr_to_rgb=True),
-    backbone=dict(_delete_=True, type='EfficientNetLite0', pretrained=True),
-    panoptic_head=dict(in_channels=[24, 40, 112, 320]))
 test_dataloader = dict(
     batch_size=1,
     num_workers=0,

@@ -6,8 +6,8 @@ from typing import Optional
 
 from mmengine.config import Config, DictAction
 
-from .data_classes import fill_data_classes
-from .process_group import join_process_group
+from ..engine.data_classes import fill_data_classes
+from ..utils.process_group import join_process_group
 
 
 def add_runner_arguments(parser: argparse.ArgumentParser) -> None:

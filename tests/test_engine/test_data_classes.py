@@ -6,11 +6,11 @@ import pytest
 from mmengine.config import Config
 
 from mmpartdistill.datasets import make_synthetic_parts
-from mmpartdistill.utils.data_classes import DataClassesError, fill_data_classes
+from mmpartdistill.engine.data_classes import DataClassesError, fill_data_classes
 
 CONFIGS = Path(__file__).resolve().parents[2] / 'configs/partdistill'
-STAGE0 = CONFIGS / 'mask2former_r18_1xb4-2k_synthetic-objects.py'
-STAGE4 = CONFIGS / 'partdistill_mask2former_r18_1xb8-500i_synthetic-parts.py'
+STAGE0 = CONFIGS / 'mask2former_effnet-lite0_1xb4-1k_synthetic-objects.py'
+STAGE4 = CONFIGS / 'partdistill_mask2former_effnet-lite0_1xb8-500i_synthetic-parts.py'
 THREE = ['tower=lamp', 'beast=quadruped', 'cart=car']
 
 

@@ -10,3 +10,10 @@ PALETTE = np.array([(230, 25, 75), (60, 180, 75), (255, 225, 25), (0, 130, 200),
 
 def part_colour(part_id: int) -> np.ndarray:
     return PALETTE[part_id % len(PALETTE)]
+
+
+def class_part_palette(parts_per_slot: int, num_object_classes: int) -> list:
+    """A dataset palette for class-specific part labels ``c * K + k``: part ``k``
+    of every class in its part colour, one entry per label."""
+    return [tuple(int(v) for v in part_colour(k))
+            for _ in range(num_object_classes) for k in range(parts_per_slot)]

@@ -5,15 +5,16 @@ from types import SimpleNamespace
 import pytest
 from mmengine.config import Config
 
-from mmpartdistill.engine import PartDistillationPipeline
-from mmpartdistill.engine.pipeline import format_options, partdistill_pipeline, with_data_root
+from mmpartdistill.apis import PartDistillationPipeline
+from mmpartdistill.apis.pipeline import format_options, partdistill_pipeline, with_data_root
 
 CONFIGS = Path(__file__).resolve().parents[2] / 'configs/partdistill'
+PIPELINE = CONFIGS / 'partdistill-pipeline_mask2former_effnet-lite0_synthetic-parts.py'
 
 
 def test_data_root_moves_every_derived_path():
     cfg = Config.fromfile(
-        str(CONFIGS / 'part-proposal_mask2former_r18_1xb8-500i_synthetic-parts.py'))
+        str(CONFIGS / 'part-proposal_mask2former_effnet-lite0_1xb8-500i_synthetic-parts.py'))
     moved = with_data_root(cfg, '/data/other/')
     text = moved.pretty_text
     assert 'data/synthetic_parts' not in text
@@ -43,12 +44,12 @@ def test_stage_kinds_and_names_are_checked(tmp_path):
         PartDistillationPipeline(stages=[dict(name='a', kind='test', config='c.py')] * 2, **common)
 
 
-def test_tiny_pipeline_swaps_in_the_pretrained_backbone(tmp_path, monkeypatch):
-    """Every model stage of the tiny pipeline runs with the frozen ImageNet
-    EfficientNet-Lite0; nothing of the ResNet-18 stays behind."""
+def test_pipeline_stages_run_the_backbone_their_names_give(tmp_path, monkeypatch):
+    """Every model stage of the pipeline runs its config's frozen ImageNet
+    EfficientNet-Lite0, as the config names say."""
     # no stage has written its data here, so the class counts stay unset
     monkeypatch.setattr(partdistill_pipeline, 'fill_data_classes', lambda cfg: None)
-    cfg = Config.fromfile(str(CONFIGS / 'partdistill_tiny_synthetic.py'))
+    cfg = Config.fromfile(str(PIPELINE))
     cfg.work_dir = str(tmp_path)
     pipeline = PartDistillationPipeline.from_cfg(cfg)
     values = dict(
@@ -59,7 +60,40 @@ def test_tiny_pipeline_swaps_in_the_pretrained_backbone(tmp_path, monkeypatch):
     models = [s for s in cfg.stages if s['kind'] != 'test']
     assert len(models) == 4
     for stage in models:
+        assert '_effnet-lite0_' in stage['config']
         model = pipeline.stage_config(stage, str(tmp_path / stage['name']), values).model
         assert model.backbone == dict(type='EfficientNetLite0', pretrained=True), stage['name']
         assert model.panoptic_head.in_channels == [24, 40, 112, 320]
         assert model.data_preprocessor.std == [128.0] * 3
+
+
+def pipeline_at(tmp_path, root, **benchmark):
+    cfg = Config.fromfile(str(PIPELINE))
+    cfg.work_dir = str(tmp_path / 'work')
+    cfg.data_root = str(root)
+    cfg.synthetic_benchmark.update(benchmark)
+    return PartDistillationPipeline.from_cfg(cfg)
+
+
+def test_other_data_root_without_its_files_is_refused_before_writing(tmp_path):
+    mistyped = tmp_path / 'my_dta'
+    with pytest.raises(FileNotFoundError, match=r'my_dta/annotations/objects_val.json.*generate'):
+        pipeline_at(tmp_path, mistyped)
+    assert not mistyped.exists() and not (tmp_path / 'work').exists()
+
+
+def test_synthetic_benchmark_made_only_at_home_or_when_asked(tmp_path):
+    asked = pipeline_at(tmp_path, tmp_path / 'elsewhere', generate=True, num_images=4)
+    assert asked.generate == dict(num_images=4, seed=0)
+    home = pipeline_at(tmp_path, tmp_path / 'home', data_root=str(tmp_path / 'home'))
+    assert home.generate == dict(num_images=400, seed=0)
+    (tmp_path / 'real/annotations').mkdir(parents=True)
+    (tmp_path / 'real/annotations/objects_val.json').write_text('{}')
+    assert pipeline_at(tmp_path, tmp_path / 'real').generate is None
+
+
+def test_testing_an_unfinished_pipeline_names_the_stage_configs(tmp_path):
+    pipeline = pipeline_at(tmp_path, tmp_path / 'elsewhere', generate=True)
+    with pytest.raises(RuntimeError, match=r'no finished stage.*'
+                       r'mask2former_effnet-lite0_1xb4-1k_synthetic-objects\.py'):
+        pipeline.test()

@@ -12,14 +12,14 @@ from mmengine.logging import MMLogger
 from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
-from ...datasets import ObjectsFile, PartsFile, make_synthetic_parts
-from ...evaluation import evaluate_part_predictions, load_predictions
+from ...datasets import ObjectsFile, PartsFile, load_predictions, make_synthetic_parts
+from ...engine.data_classes import fill_data_classes
+from ...evaluation import evaluate_part_predictions
 from ...utils import atomic_write_json, atomic_writer
-from ...utils.data_classes import fill_data_classes
 from ...utils.process_group import join_process_group
 from ...utils.rank_zero import on_rank_zero
-from ...utils.runner_cli import add_prediction_dump, wrap_for_any_device
 from ...visualization import write_part_overlays
+from ..runner_cli import add_prediction_dump, wrap_for_any_device
 from .config_paths import format_options, with_data_root
 
 KINDS = ('train', 'test', 'pseudo_parts')
@@ -53,7 +53,13 @@ class PartDistillationPipeline:
     A finished stage leaves ``<stage dir>/stage.json``; with ``resume`` a
     rerun skips finished stages and resumes the interrupted one from its
     shards or its last checkpoint. ``synthetic_benchmark`` (generator
-    arguments) makes the synthetic benchmark at ``data_root`` when absent.
+    arguments) makes the synthetic benchmark when the val split's objects
+    file is absent, but only at its own ``synthetic_benchmark.data_root``
+    (the config's) or with ``synthetic_benchmark.generate=True``: any other
+    ``data_root`` without its files is an error, raised before anything is
+    written, so a mistyped path never fills a new folder with generated data.
+    ``test()`` (``tools/test.py`` on the pipeline config) scores the val
+    predictions of every finished stage again.
 
     With a ``launcher`` (MMEngine's: ``pytorch``, ``slurm``, ``mpi``) the
     pipeline joins the process group first (:func:`join_process_group` with
@@ -83,10 +89,13 @@ class PartDistillationPipeline:
         self.work_dir, self.data_root = work_dir, data_root
         self.stages, self.config_dir, self.val_split = stages, config_dir, val_split
         self.synthetic_benchmark, self.resume, self.launcher = synthetic_benchmark, resume, launcher
+        self.generate = self.benchmark_to_generate()
         join_process_group(launcher, dist_cfg)
         os.makedirs(work_dir, exist_ok=True)
+        # one logger a work dir: a second pipeline in the process logs to its own file
         self.logger = MMLogger.get_instance(
-            'partdistill_pipeline', log_file=osp.join(work_dir, 'pipeline.log'))
+            f'partdistill_pipeline:{osp.abspath(work_dir)}',
+            log_file=osp.join(work_dir, 'pipeline.log'))
 
     @classmethod
     def from_cfg(cls, cfg: Config) -> 'PartDistillationPipeline':
@@ -139,6 +148,34 @@ class PartDistillationPipeline:
             self.write_summary(scores)
         return scores
 
+    def test(self) -> Dict[str, dict]:
+        """The val scores of every finished stage's prediction files, scored again;
+        RuntimeError naming the stage configs when no stage has finished."""
+        values = dict(data_root=self.data_root, work_dir=self.work_dir)
+        scores: Dict[str, dict] = {}
+        finished = [s for s in self.stages if osp.exists(self.marker(s['name']))]
+        if not finished:
+            configs = ', '.join(s['config'] for s in self.stages)
+            raise RuntimeError(
+                f'{self.work_dir} holds no finished stage of this pipeline: train it first '
+                '(tools/train.py with this config and --work-dir), or test one stage\'s config '
+                f'with its checkpoint ({configs}, in {self.config_dir})')
+        for stage in self.stages:
+            name = stage['name']
+            if not osp.exists(self.marker(name)):
+                self.logger.info(f'{name}: not finished, not scored')
+                continue
+            with open(self.marker(name)) as f:
+                checkpoint = json.load(f)['checkpoint']
+            values[name] = values['self'] = SimpleNamespace(
+                dir=osp.join(self.work_dir, name), checkpoint=checkpoint)
+            scores.update(on_rank_zero(lambda: self.score_rows(stage, values)) or {})
+        if get_dist_info()[0] == 0:
+            for row, row_scores in scores.items():
+                self.logger.info(f'{row}: ' + ', '.join(f'{k} {v:.1f}'
+                                                        for k, v in row_scores.items()))
+        return scores
+
     def marker(self, name: str) -> str:
         return osp.join(self.work_dir, name, DONE)
 
@@ -157,16 +194,31 @@ class PartDistillationPipeline:
                     dir=osp.join(self.work_dir, name), checkpoint=json.load(f)['checkpoint'])
         return values
 
+    def benchmark_to_generate(self) -> Optional[dict]:
+        """The generator arguments when the synthetic benchmark is to be made at
+        ``data_root``; None when the data is there; FileNotFoundError naming
+        the missing file when it is not and may not be generated there."""
+        objects = osp.join(self.data_root, self.val_split.get('objects', ''))
+        if osp.isfile(objects):
+            return None
+        arguments = dict(self.synthetic_benchmark or {})
+        generate, home = arguments.pop('generate', False), arguments.pop('data_root', None)
+        at_home = home is not None and osp.abspath(home) == osp.abspath(self.data_root)
+        if self.synthetic_benchmark is not None and (generate or at_home):
+            return arguments
+        raise FileNotFoundError(
+            f'{objects}: the val split\'s objects file is missing under '
+            f'data_root={self.data_root}. Give the root of a dataset in the layout of '
+            'docs/formats.md, or add synthetic_benchmark.generate=True to the options to '
+            'generate the synthetic benchmark there')
+
     def prepare_data(self) -> None:
-        objects = osp.join(self.data_root, self.val_split['objects'])
-        if osp.exists(objects):
+        if self.generate is None or osp.isfile(
+                osp.join(self.data_root, self.val_split['objects'])):
             return
-        if self.synthetic_benchmark is None:
-            raise FileNotFoundError(f'{objects}: the val split\'s objects file is missing under '
-                                    f'data_root={self.data_root}')
         self.logger.info(f'generating the synthetic part benchmark in {self.data_root} '
-                         f'({self.synthetic_benchmark})')
-        make_synthetic_parts(self.data_root, **self.synthetic_benchmark)
+                         f'({self.generate})')
+        make_synthetic_parts(self.data_root, **self.generate)
 
     def stage_config(self, stage: dict, out: str, values: dict) -> Config:
         cfg = with_data_root(

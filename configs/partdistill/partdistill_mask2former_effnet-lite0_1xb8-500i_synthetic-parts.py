@@ -7,7 +7,7 @@
 # with the model's own parts. Validation: part mIoU of the val split with
 # ground-truth objects.
 _base_ = [
-    '../_base_/models/mask2former_r18_tiny.py',
+    '../_base_/models/mask2former_effnet-lite0_tiny.py',
     '../_base_/datasets/synthetic_pseudo_parts.py',
     '../_base_/schedules/mask2former_adamw.py',
     '../_base_/default_runtime.py',

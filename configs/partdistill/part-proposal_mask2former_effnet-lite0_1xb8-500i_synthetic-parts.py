@@ -2,14 +2,14 @@
 # pseudo parts, starting from the stage-0 instance model (its object
 # classifier is re-initialised for the one foreground class, as logged).
 _base_ = [
-    '../_base_/models/mask2former_r18_tiny.py',
+    '../_base_/models/mask2former_effnet-lite0_tiny.py',
     '../_base_/datasets/synthetic_pseudo_parts.py',
     '../_base_/schedules/mask2former_adamw.py',
     '../_base_/default_runtime.py',
 ]
 custom_imports = dict(imports=['mmpartdistill'], allow_failed_imports=False)
 
-load_from = 'work_dirs/stage0/iter_2000.pth'
+load_from = 'work_dirs/stage0/iter_1000.pth'
 model = dict(
     type='PartProposalDetector',
     # whole objects at the training object_scale and at 1.5x it: finer masks

@@ -13,8 +13,8 @@ from typing import Dict, Iterator, List, Mapping, Tuple
 import numpy as np
 from pycocotools import mask as mask_utils
 
-from ..datasets.coco_rle import compressed_rle, encode_mask
-from ..datasets.objects_file import AnnotationFormatError, ObjectsFile
+from .coco_rle import compressed_rle, encode_mask
+from .objects_file import AnnotationFormatError, ObjectsFile
 
 FIELDS = ('image_id', 'object_id', 'category_id', 'part_id', 'score', 'segmentation')
 
