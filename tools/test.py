@@ -7,6 +7,7 @@ be scored by tools/evaluate_parts.py or drawn by tools/draw_parts.py.
 import argparse
 import os.path as osp
 
+from mmengine.dist import get_dist_info
 from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
@@ -43,7 +44,7 @@ def main() -> None:
         trigger_visualization_hook(cfg, args.show, args.show_dir, args.wait_time)
     runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)
     metrics = runner.test()
-    if runner.rank == 0:
+    if get_dist_info()[0] == 0:
         atomic_write_json(metrics, osp.join(cfg.work_dir, 'metrics.json'))
 
 

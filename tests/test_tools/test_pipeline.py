@@ -10,6 +10,7 @@ import pytest
 import torch
 from mmengine.config import Config
 
+from pipeline_outputs import check_inference_tools, check_mmdetection_loads_every_stage
 from test_train_tools import run
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -89,6 +90,9 @@ def test_pipeline_runs_every_stage_and_resumes_after_a_crash(tmp_path):
     for r in (0, 1):
         assert (straight / f'stage4_partdistill/iter_{3 * (r + 1)}.pth').exists()
     assert (straight / 'stage4_partdistill/round_1/labels/annotations/ranked_parts.json').exists()
+    # what the run leaves works in MMDetection's tools and in this project's
+    check_mmdetection_loads_every_stage(straight, data_root)
+    check_inference_tools(config, straight, data_root, tmp_path / 'tools')
 
     # the run's stage 3 again with other part counts, and one more self-training round
     options = ['--cfg-options', f'data_root={data_root}/']
