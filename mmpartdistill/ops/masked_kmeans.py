@@ -5,6 +5,7 @@ from typing import NamedTuple, Optional
 import torch
 
 from .. import _ext  # noqa: F401  (loads the library that registers the ops)
+from .cuda_agreement import ensure_device_agrees
 
 METRICS = {'l2': 0, 'dot': 1, 'cosine': 1}
 
@@ -98,6 +99,7 @@ def kmeanspp_init(points: torch.Tensor,
     """
     check_packed(points, offsets)
     k, seed = check_int('k', k, 1), check_int('seed', seed, 0)
+    ensure_device_agrees(points.device)
     return torch.ops.mmpartdistill.kmeanspp_init(prepare_points(points, 'l2'), offsets, k, seed)
 
 
@@ -128,6 +130,7 @@ def masked_kmeans(points: torch.Tensor,
     check_packed(points, offsets)
     k, iters = check_int('k', k, 1), check_int('iters', iters, 0)
     seed, n_init = check_int('seed', seed, 0), check_int('n_init', n_init, 1)
+    ensure_device_agrees(points.device)
     points = prepare_points(points, metric)
     if init_centroids is None:
         labels, centroids, inertia = torch.ops.mmpartdistill.masked_kmeans_fit(
