@@ -14,6 +14,8 @@ from mmengine.logging import MMLogger
 from mmengine.runner.checkpoint import load_state_dict
 from mmengine.structures import InstanceData
 
+from mmpartdistill.models.detectors.soft_nms_reference import soft_nms_reference
+
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ROOT / 'configs/partdistill' / (
     'part-proposal_mask2former_effnet-lite0_1xb8-500i_synthetic-parts.py')
@@ -189,3 +191,16 @@ def test_pooled_scales_rank_repeats_last():
     assert model.select(pooled).scores.tolist() == pytest.approx([0.9, 0.4])
     none = InstanceData(masks=torch.zeros(0, 10, 10, dtype=torch.bool), scores=torch.zeros(0))
     assert len(model.select(none)) == 0
+
+
+@pytest.mark.parametrize('seed', range(4))
+def test_select_is_soft_nms_one_by_one(seed):
+    g = torch.Generator().manual_seed(seed)
+    base = torch.rand(12, 16, 16, generator=g) > 0.5
+    masks = torch.cat([base, base ^ (torch.rand(12, 16, 16, generator=g) > 0.9)])  # repeats
+    scores = torch.rand(24, generator=g).round(decimals=1)  # ties among them
+    model = build(max_per_object=15, dedup_iou=0.7)
+    kept = model.select(InstanceData(masks=masks, scores=scores, ids=torch.arange(24)))
+    order, want = soft_nms_reference(masks, scores, 0.7, 15)
+    assert kept.ids.tolist() == order
+    assert torch.equal(kept.scores, want)

@@ -15,6 +15,7 @@ from ...datasets.transforms import context_box
 from ..dense_heads.query_mask2former_head import QueryMask2FormerHead
 from ..utils import freeze_modules
 from .object_inputs import check_objects
+from .soft_nms_reference import mask_iou
 
 
 @MODELS.register_module()
@@ -143,23 +144,24 @@ class PartProposalDetector(Mask2Former):
         Taking proposals best first, each one whose mask IoU with the one just
         taken exceeds ``dedup_iou`` has its score scaled by ``1 - IoU``: the
         magnifications repeat each other, and a repeat should rank after
-        proposals that add something, yet stay available further down.
+        proposals that add something, yet stay available further down. Ties go
+        to the lower index. Each step is tensor work on the device, with no
+        host sync per proposal.
         """
-        flat = proposals.masks.flatten(1).float()
-        inter = flat @ flat.T
-        area = flat.sum(1)
-        iou = inter / (area[:, None] + area[None] - inter).clamp(min=1)
+        iou = mask_iou(proposals.masks)
         scores = proposals.scores.clone()
-        remaining = list(range(len(proposals)))
-        order: List[int] = []
-        while remaining and len(order) < self.max_per_object:
-            best = max(remaining, key=lambda i: float(scores[i]))
+        taken = torch.zeros_like(scores, dtype=torch.bool)
+        order = []
+        for _ in range(min(len(proposals), self.max_per_object)):
+            best = scores.masked_fill(taken, float('-inf')).argmax()
             order.append(best)
-            remaining.remove(best)
-            for i in remaining:
-                if iou[best, i] > self.dedup_iou:
-                    scores[i] = scores[i] * (1 - iou[best, i])
-        selected = proposals[torch.tensor(order, dtype=torch.long)]
+            taken[best] = True
+            overlap = iou[best]
+            scores = torch.where((overlap > self.dedup_iou) & ~taken, scores * (1 - overlap),
+                                 scores)
+        order = torch.stack(order) if order else torch.zeros(0, dtype=torch.long,
+                                                             device=scores.device)
+        selected = proposals[order]
         selected.scores = scores[order]
         return selected
 
