@@ -10,9 +10,9 @@ from mmengine.config import Config
 from ..datasets.coco_rle import mask_to_coco_fields
 from ..datasets.converters.image_check import readable_image
 from ..datasets.image_folder import ImageFolderClass, ImageFolderRecord
+from ..engine.data_classes import checkpoint_meta, fill_data_classes
 from ..engine.sharded_inference import sharded_inference
 from ..utils import atomic_write_json
-from ..engine.data_classes import checkpoint_meta, fill_data_classes
 from ..utils.manifest import digest
 
 SHARD_FILE = 'shard_{:05d}.json'

@@ -21,8 +21,8 @@ from torch import nn
 from ..datasets.coco_rle import encode_mask, mask_to_coco_fields
 from ..datasets.converters.image_check import readable_image
 from ..datasets.objects_file import ObjectsFile
-from ..utils import atomic_write_json, atomic_write_png
 from ..engine.data_classes import checkpoint_meta, fill_data_classes
+from ..utils import atomic_write_json, atomic_write_png
 from ..visualization import PartLocalVisualizer
 
 # image -> [(object class name, [H, W] mask)]

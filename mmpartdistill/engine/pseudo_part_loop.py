@@ -1,4 +1,5 @@
 """Stage 1 of PartDistillation: class-agnostic pseudo parts from an instance model's features."""
+import itertools
 from typing import Dict, List, Sequence, Union
 
 import torch
@@ -102,7 +103,7 @@ class PseudoPartLoop(BaseLoop):
         dataset = self.dataloader.dataset
         self.runner.call_hook('before_test')
         self.runner.call_hook('before_test_epoch')
-        batches = iter(range(len(dataset)))
+        batches = itertools.count()
 
         def process_batch(batch: dict, shard: Dict[str, List[dict]]) -> None:
             batch_idx = next(batches)

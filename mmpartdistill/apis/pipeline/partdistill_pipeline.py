@@ -213,8 +213,7 @@ class PartDistillationPipeline:
             'generate the synthetic benchmark there')
 
     def prepare_data(self) -> None:
-        if self.generate is None or osp.isfile(
-                osp.join(self.data_root, self.val_split['objects'])):
+        if self.generate is None:
             return
         self.logger.info(f'generating the synthetic part benchmark in {self.data_root} '
                          f'({self.generate})')

@@ -22,8 +22,8 @@ import numpy as np
 from ...utils import atomic_write_json, atomic_writer
 from ..coco_rle import decode_segmentation
 from ..objects_file import AnnotationFormatError, ObjectsFile
-from ..part_predictions import PredictionsByObject
 from ..part_maps_meta import META_FILE, load_part_maps_meta
+from ..part_predictions import PredictionsByObject
 from ..parts_file import PartsFile
 
 BY = ('category', 'part_id')

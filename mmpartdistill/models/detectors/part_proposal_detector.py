@@ -13,9 +13,8 @@ from torch import Tensor
 
 from ...datasets.transforms import context_box
 from ..dense_heads.query_mask2former_head import QueryMask2FormerHead
-from ..utils import freeze_modules
+from ..utils import freeze_modules, mask_iou
 from .object_inputs import check_objects
-from .soft_nms_reference import mask_iou
 
 
 @MODELS.register_module()
@@ -151,16 +150,13 @@ class PartProposalDetector(Mask2Former):
         iou = mask_iou(proposals.masks)
         scores = proposals.scores.clone()
         taken = torch.zeros_like(scores, dtype=torch.bool)
-        order = []
-        for _ in range(min(len(proposals), self.max_per_object)):
-            best = scores.masked_fill(taken, float('-inf')).argmax()
-            order.append(best)
+        order = scores.new_empty(min(len(proposals), self.max_per_object), dtype=torch.long)
+        for step in range(len(order)):
+            order[step] = best = scores.masked_fill(taken, float('-inf')).argmax()
             taken[best] = True
             overlap = iou[best]
             scores = torch.where((overlap > self.dedup_iou) & ~taken, scores * (1 - overlap),
                                  scores)
-        order = torch.stack(order) if order else torch.zeros(0, dtype=torch.long,
-                                                             device=scores.device)
         selected = proposals[order]
         selected.scores = scores[order]
         return selected

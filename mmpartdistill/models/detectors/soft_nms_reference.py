@@ -5,13 +5,7 @@ from typing import List, Tuple
 
 from torch import Tensor
 
-
-def mask_iou(masks: Tensor) -> Tensor:
-    """``[N, N]`` IoU of ``[N, H, W]`` boolean masks."""
-    flat = masks.flatten(1).float()
-    inter = flat @ flat.T
-    area = flat.sum(1)
-    return inter / (area[:, None] + area[None] - inter).clamp(min=1)
+from ..utils import mask_iou
 
 
 def soft_nms_reference(masks: Tensor, scores: Tensor, dedup_iou: float,
@@ -26,4 +20,4 @@ def soft_nms_reference(masks: Tensor, scores: Tensor, dedup_iou: float,
         for i in remaining:
             if iou[best, i] > dedup_iou:
                 scores[i] = scores[i] * (1 - iou[best, i])
-    return order, scores[order] if order else scores[:0]
+    return order, scores[order]

@@ -1,5 +1,6 @@
 from .class_counts import require_class_counts
 from .freeze import freeze_modules
+from .mask_iou import mask_iou
 from .scaled_l2_norm import ScaledL2Norm
 
-__all__ = ['ScaledL2Norm', 'freeze_modules', 'require_class_counts']
+__all__ = ['ScaledL2Norm', 'freeze_modules', 'mask_iou', 'require_class_counts']
