@@ -9,7 +9,7 @@ data_root = 'data/synthetic_parts/'
 load_from = 'work_dirs/stage0/iter_1000.pth'
 test_dataloader = dict(
     batch_size=1,
-    num_workers=0,
+    # no num_workers: the loop loads with one worker per spare core (up to 4)
     sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
         type='ObjectsDataset',

@@ -57,7 +57,9 @@ class PseudoPartLoop(BaseLoop):
         crf_iters: mean-field iterations of the refinement; 0 turns it off.
         min_part_fraction: segments smaller than this share of the object are dropped.
         shard_size: images per shard.
-        batch_size: images per forward pass.
+        batch_size: images per forward pass, loaded by the dataloader
+            config's ``num_workers`` processes (when it names none, one per
+            spare core) with its ``prefetch_factor``.
         object_source: ``'annotations'`` (the dataset's instance masks) or
             ``'predictions'`` (the model's own instance predictions).
         score_thr: minimum score of a predicted object.
@@ -81,6 +83,9 @@ class PseudoPartLoop(BaseLoop):
                  batch_size: int = 4,
                  object_source: str = 'annotations',
                  score_thr: float = 0.5) -> None:
+        loader = dataloader if isinstance(dataloader, dict) else vars(dataloader)
+        self.num_workers = loader.get('num_workers')
+        self.prefetch_factor = loader.get('prefetch_factor') or 2
         super().__init__(runner, dataloader)
         if object_source not in ('annotations', 'predictions'):
             raise ValueError(f"object_source must be 'annotations' or 'predictions', "
@@ -133,7 +138,9 @@ class PseudoPartLoop(BaseLoop):
                 crf_iters=self.crf_iters,
                 min_part_fraction=self.min_part_fraction,
                 object_source=self.object_source,
-                score_thr=self.score_thr))
+                score_thr=self.score_thr),
+            num_workers=self.num_workers,
+            prefetch_factor=self.prefetch_factor)
         classes = dict(zip(dataset.cat_ids, dataset.metainfo['classes']))
         summary = on_rank_zero(lambda: merge_shards(self.out_dir, classes, self.num_parts)) or {}
         if summary:

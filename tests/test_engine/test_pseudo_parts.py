@@ -13,11 +13,11 @@ ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ROOT / 'configs/partdistill/pseudo-parts_mask2former_effnet-lite0_synthetic-parts.py'
 
 
-def generate(workspace, out):
+def generate(workspace, out, *options):
     cmd = [
         sys.executable, ROOT / 'tools/generate_pseudo_parts.py', CONFIG, '--out', out,
         '--cfg-options', 'load_from=None', 'randomness.seed=0', 'test_cfg.shard_size=4',
-        'test_dataloader.dataset.ann_file=annotations/objects_val.json'
+        'test_dataloader.dataset.ann_file=annotations/objects_val.json', *options
     ]
     result = subprocess.run([str(c) for c in cmd], cwd=workspace, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
@@ -53,6 +53,12 @@ def test_generate_resume_and_merge(workspace):
     shards[1].unlink()
     generate(workspace, out)
     assert shards[1].read_text() == before
+    # images loaded in the main process and by two loader workers: the same shards
+    for workers in (0, 2):
+        generate(workspace, workspace / f'out_w{workers}', f'test_dataloader.num_workers={workers}')
+    for shard in shards:
+        assert (workspace / 'out_w0/shards' / shard.name).read_text() == shard.read_text()
+        assert (workspace / 'out_w2/shards' / shard.name).read_text() == shard.read_text()
 
 
 def test_corrupted_shard_is_named(tmp_path):

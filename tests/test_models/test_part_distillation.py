@@ -49,11 +49,14 @@ def test_loss_uses_only_the_object_classes_parts():
     data = model.data_preprocessor(part_batch(), training=True)
     x = model.extract_feat(data['inputs'])
     cls_preds, _ = model.panoptic_head(x, data['data_samples'])
+    assert cls_preds[-1].shape[-1] == K + 1, 'forward computes only the own class\'s outputs'
+    full, _ = model.panoptic_head.predict(x, data['data_samples'])
+    assert full.shape[-1] == N * K + 1, 'predict keeps Mask2Former\'s contract'
     for b, label in enumerate((1, 3)):
         allowed = torch.zeros(N * K + 1, dtype=torch.bool)
         allowed[label * K:(label + 1) * K] = True
         allowed[-1] = True
-        probs = cls_preds[-1][b].softmax(-1)
+        probs = full[b].softmax(-1)
         assert probs[:, ~allowed].max() == 0, 'other classes\' parts get no probability'
     losses = model.loss(data['inputs'], data['data_samples'])
     total = sum(v for k, v in losses.items() if 'loss' in k)
@@ -66,6 +69,69 @@ def test_loss_uses_only_the_object_classes_parts():
     assert model.panoptic_head.mask_embed[-1].log_scale.grad is not None
 
 
+def full_and_gathered(parts_per_class=None):
+    """The same model (same weights) with the full and the gathered classifier."""
+    models = []
+    for gather in (False, True):
+        torch.manual_seed(0)
+        model_cfg = copy.deepcopy(with_classes(Config.fromfile(str(CONFIG)), N, K).model)
+        model_cfg.backbone, model_cfg.panoptic_head.in_channels = copy.deepcopy(
+            BACKBONES['resnet18'])
+        model_cfg.crop_sizes = ((64, 64), (96, 96))
+        model_cfg.panoptic_head.update(gather_classes=gather, parts_per_class=parts_per_class)
+        models.append(MODELS.build(model_cfg))
+    models[1].load_state_dict(models[0].state_dict())
+    return models
+
+
+@pytest.mark.parametrize('parts_per_class', [None, [4, 2, 4, 1, 4, 4, 4]])
+def test_gathered_classifier_equals_the_full_logits(parts_per_class):
+    full, gathered = full_and_gathered(parts_per_class)
+    losses = []
+    for model in (full, gathered):
+        model.train()
+        data = model.data_preprocessor(part_batch(), training=True)
+        if parts_per_class:  # labels within each class's own count
+            for sample in data['data_samples']:
+                label = sample.object_label
+                sample.gt_instances.labels = sample.gt_instances.labels.clamp(
+                    max=label * K + parts_per_class[label] - 1)
+        torch.manual_seed(1)  # the point sampling of matching and losses
+        losses.append(model.loss(data['inputs'], data['data_samples']))
+        sum(v for k, v in losses[-1].items() if 'loss' in k).backward()
+    assert losses[0].keys() == losses[1].keys()
+    for key in losses[0]:
+        torch.testing.assert_close(losses[1][key], losses[0][key], rtol=1e-5, atol=1e-6)
+    for (name, a), (_, b) in zip(full.named_parameters(), gathered.named_parameters()):
+        if a.grad is not None or b.grad is not None:
+            torch.testing.assert_close(b.grad, a.grad, rtol=1e-4, atol=1e-6, msg=name)
+    results = []
+    for model in (full, gathered):
+        model.eval()
+        data = model.data_preprocessor(part_batch(), training=False)
+        with torch.no_grad():
+            feats = model.extract_feat(data['inputs'])
+            logits, masks = model.panoptic_head.predict(feats, data['data_samples'])
+            parts = model.panoptic_head.predict_parts(feats, data['data_samples'])[0]
+            results.append((logits.softmax(-1), masks, parts))
+    for a, b in zip(*results):
+        torch.testing.assert_close(b, a, rtol=1e-5, atol=1e-6)
+
+
+def test_gathered_loss_refuses_unequal_part_weights_and_foreign_parts():
+    model_cfg = copy.deepcopy(with_classes(Config.fromfile(str(CONFIG)), N, K).model)
+    model_cfg.backbone, model_cfg.panoptic_head.in_channels = copy.deepcopy(BACKBONES['resnet18'])
+    model_cfg.panoptic_head.loss_cls.class_weight = [1.0] * (N * K - 1) + [2.0, 0.1]
+    with pytest.raises(ValueError, match='weighs every part class alike'):
+        MODELS.build(model_cfg)
+    model = build()
+    model.train()
+    data = model.data_preprocessor(part_batch(), training=True)
+    data['data_samples'][0].gt_instances.labels[0] = 0  # a part of class 0 on a class-1 object
+    with pytest.raises(ValueError, match='not all parts of its object class 1'):
+        model.loss(data['inputs'], data['data_samples'])
+
+
 def test_slots_beyond_a_class_part_count_get_no_probability():
     torch.manual_seed(0)
     model_cfg = copy.deepcopy(with_classes(Config.fromfile(str(CONFIG)), N, K).model)
@@ -74,8 +140,9 @@ def test_slots_beyond_a_class_part_count_get_no_probability():
     model_cfg.panoptic_head.parts_per_class = [4, 2, 4, 1, 4, 4, 4]
     model = MODELS.build(model_cfg)
     data = model.data_preprocessor(part_batch(), training=False)
-    cls_preds, _ = model.panoptic_head(model.extract_feat(data['inputs']), data['data_samples'])
-    probs = cls_preds[-1].softmax(-1)
+    cls_logits, _ = model.panoptic_head.predict(
+        model.extract_feat(data['inputs']), data['data_samples'])
+    probs = cls_logits.softmax(-1)
     for b, (label, count) in enumerate(((1, 2), (3, 1))):
         assert probs[b, :, label * K:label * K + count].sum() > 0
         assert probs[b, :, label * K + count:(label + 1) * K].max() == 0

@@ -1,7 +1,7 @@
 """Stage 3 of PartDistillation: class-specific part labels from class-agnostic proposals."""
 import glob
 import os.path as osp
-from typing import Dict, List, Mapping
+from typing import Dict, List, Mapping, Optional
 
 import numpy as np
 import torch
@@ -52,6 +52,9 @@ class PartRanker:
 
     Every file is written atomically and every step skips what exists, so an
     interrupted run resumes; ranks of a distributed run share the shards.
+    Proposals are extracted ``batch_size`` images at a time, loaded by
+    ``num_workers`` processes (default: one per spare core, see
+    :func:`~mmpartdistill.engine.sharded_inference.default_num_workers`).
     """
 
     def __init__(self,
@@ -71,7 +74,8 @@ class PartRanker:
                  backend: str = 'auto',
                  cluster_device: str = 'auto',
                  shard_size: int = 32,
-                 batch_size: int = 4) -> None:
+                 batch_size: int = 4,
+                 num_workers: Optional[int] = None) -> None:
         if num_clusters < 1:
             raise ValueError(f'num_clusters must be >= 1, got {num_clusters}')
         if temperature <= 0:
@@ -88,6 +92,7 @@ class PartRanker:
         self.cluster_device = cluster_device
         self.memory_limit_mb, self.shard_size, self.batch_size = memory_limit_mb, shard_size, \
             batch_size
+        self.num_workers = num_workers
 
     def run(self,
             model,
@@ -144,7 +149,8 @@ class PartRanker:
                 model, lambda shard, sample: self.add_sample(sample, dataset, shard)),
             write_shard=write_proposal_shard,
             what=f'part ranking, proposals of {split}',
-            manifest=dict(dataset_fingerprint(dataset), split=split))
+            manifest=dict(dataset_fingerprint(dataset), split=split),
+            num_workers=self.num_workers)
 
     @staticmethod
     def add_sample(sample, dataset, shard: Dict[str, list]) -> None:

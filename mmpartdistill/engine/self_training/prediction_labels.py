@@ -1,5 +1,5 @@
 """Part labels of a split from a PartDistillation model's own predictions."""
-from typing import Dict, Sequence
+from typing import Dict, Optional, Sequence
 
 import numpy as np
 
@@ -34,7 +34,8 @@ def write_prediction_labels(model,
                             parts_per_class: Sequence[int],
                             min_score: float = 0.0,
                             shard_size: int = 32,
-                            batch_size: int = 4) -> Dict[str, int]:
+                            batch_size: int = 4,
+                            num_workers: Optional[int] = None) -> Dict[str, int]:
     """Label every object of ``dataset`` with ``model``'s parts; writes
     ``out_dir/annotations/{objects,ranked_parts}.json`` as stage 3 does, with
     ``parts_per_class`` part categories for the classes in id order."""
@@ -52,7 +53,8 @@ def write_prediction_labels(model,
         manifest=dict(
             dataset_fingerprint(dataset),
             parts_per_class=list(parts_per_class),
-            min_score=min_score))
+            min_score=min_score),
+        num_workers=num_workers)
     return on_rank_zero(lambda: merge_shards(
         out_dir,
         dict(zip(dataset.cat_ids, dataset.metainfo['classes'])),

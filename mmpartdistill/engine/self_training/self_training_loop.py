@@ -21,8 +21,10 @@ class SelfTrainingLoop(BaseLoop):
     ``ann_file``: stage 3's ranked parts, written by :class:`PartRankingHook`
     or ``tools/rank_parts.py``). Each later round first labels the train
     split with the model's own predictions (``label_dataset``, objects from
-    its annotations; parts scoring at most ``min_label_score`` are left out)
-    into ``work_dir/round_<r>/labels``, then trains on them. A round trains
+    its annotations; parts scoring at most ``min_label_score`` are left out;
+    ``label_batch_size`` images a pass, loaded by ``label_num_workers``
+    processes, default one per spare core) into ``work_dir/round_<r>/labels``,
+    then trains on them. A round trains
     ``iters_per_round`` iterations, starting from a fixed seed
     (``seed + r``), and ends with a checkpoint (the config's CheckpointHook
     at that interval) and, with ``val_each_round``, a validation.
@@ -50,7 +52,8 @@ class SelfTrainingLoop(BaseLoop):
                  seed: int = 0,
                  val_each_round: bool = True,
                  label_shard_size: int = 32,
-                 label_batch_size: int = 4) -> None:
+                 label_batch_size: int = 4,
+                 label_num_workers: Optional[int] = None) -> None:
         if rounds < 1 or iters_per_round < 1:
             raise ValueError(f'rounds and iters_per_round must be >= 1, got {rounds} and '
                              f'{iters_per_round}')
@@ -64,6 +67,7 @@ class SelfTrainingLoop(BaseLoop):
         self.val_each_round = val_each_round
         self.seed, self.label_shard_size, self.label_batch_size = seed, label_shard_size, \
             label_batch_size
+        self.label_num_workers = label_num_workers
         # round 0's data, which the runner reads (dataset meta) before the loop runs
         self.dataloader = runner.build_dataloader(self.round_dataloader(0), seed=seed)
         self._iter, self._epoch = 0, 0
@@ -167,6 +171,7 @@ class SelfTrainingLoop(BaseLoop):
             model.panoptic_head.parts_per_class,
             self.min_label_score,
             shard_size=self.label_shard_size,
-            batch_size=self.label_batch_size)
+            batch_size=self.label_batch_size,
+            num_workers=self.label_num_workers)
         model.train()
         return summary

@@ -34,8 +34,12 @@ class QueryMask2FormerHead(Mask2FormerHead):
         """``predict``'s class logits ``[B, Q, C + 1]`` and mask logits
         ``[B, Q, H, W]`` (padded input size), then query features ``[B, Q, C]``."""
         cls_logits, mask_logits = self.predict(x, batch_data_samples)
-        query_feats = F.normalize(self.transformer_decoder.post_norm(self.last_queries), dim=-1)
-        return cls_logits, mask_logits, query_feats
+        return cls_logits, mask_logits, self.query_features()
+
+    def query_features(self) -> Tensor:
+        """``[B, Q, C]`` features of the last forward's queries (after the
+        decoder's norm, L2 normalised)."""
+        return F.normalize(self.transformer_decoder.post_norm(self.last_queries), dim=-1)
 
     def _load_from_state_dict(self, state_dict: dict, prefix: str, *args, **kwargs) -> None:
         queries = state_dict.get(prefix + 'query_feat.weight')

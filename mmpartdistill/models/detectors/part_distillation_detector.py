@@ -39,10 +39,7 @@ class PartDistillationDetector(PartProposalDetector):
     def head_outputs(self, images: Tensor, samples: SampleList) -> Tuple[Tensor, Tensor, Tensor]:
         """Per crop: probabilities of the object's K parts ``[B, Q, K]``, mask
         logits ``[B, Q, H, W]`` and query features ``[B, Q, C]``."""
-        head = self.panoptic_head
-        cls_logits, mask_logits, feats = head.predict_with_queries(
-            self.extract_feat(images), samples)
-        return head.part_probabilities(cls_logits, samples), mask_logits, feats
+        return self.panoptic_head.predict_parts(self.extract_feat(images), samples)
 
     def object_output(self, sample: DetDataSample, m: int, object_mask: Tensor,
                       box: Tuple[int, int, int, int], size: Tuple[int, int], part_prob: Tensor,
