@@ -58,7 +58,9 @@ test_evaluator = None
 test_cfg = None
 
 iters_per_round = 90000
-optim_wrapper = dict(optimizer=dict(lr=1e-5))
+# fused AdamW updates every weight in one pass: the classifier alone has
+# 2M (IN-1K) to 45M (IN-21K) weights, which a per-tensor-op AdamW walks 6 times
+optim_wrapper = dict(optimizer=dict(lr=1e-5, fused=True))
 param_scheduler = dict(end=iters_per_round, milestones=[int(iters_per_round * 0.9)])
 train_cfg = dict(
     _delete_=True,

@@ -130,12 +130,10 @@ class PartDistillationHead(QueryMask2FormerHead):
         (gathered: not computed) per sample."""
         device = x[0].device
         if self.gather_classes:
-            self.cls_embed.rows = self.class_rows(batch_data_samples, device)
-        try:
+            with self.cls_embed.gathered(self.class_rows(batch_data_samples, device)):
+                cls_preds, mask_preds = super().forward(x, batch_data_samples)
+        else:
             cls_preds, mask_preds = super().forward(x, batch_data_samples)
-        finally:
-            if self.gather_classes:
-                self.cls_embed.rows = None
         allowed = self.allowed_classes(batch_data_samples, device)[:, None]
         return [cls.masked_fill(~allowed, EXCLUDED_LOGIT) for cls in cls_preds], mask_preds
 
