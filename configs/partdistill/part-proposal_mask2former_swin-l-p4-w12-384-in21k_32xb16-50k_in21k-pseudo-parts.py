@@ -5,12 +5,14 @@
 _base_ = ['./part-proposal_mask2former_swin-l-p4-w12-384-in21k_8xb8-90k_in1k-pseudo-parts.py']
 
 imagenet21k_root = 'data/imagenet21k/'
+# stage 1 merged into folders of files (tools/generate_pseudo_parts.py ...
+# --cfg-options test_cfg.images_per_file=10000), not one JSON of 14M images
 pseudo_parts_root = 'work_dirs/pseudo_parts_in21k/'
 train_dataloader = dict(
     batch_size=16,
     dataset=dict(
-        ann_file=pseudo_parts_root + 'annotations/pseudo_parts.json',
-        objects_file=pseudo_parts_root + 'annotations/objects.json',
+        ann_file=pseudo_parts_root + 'annotations/pseudo_parts',
+        objects_file=pseudo_parts_root + 'annotations/objects',
         data_prefix=dict(img=imagenet21k_root + 'images/')))
 
 max_iters = 50000
@@ -47,5 +49,6 @@ custom_hooks = [
         temperature=0.1,
         memory_limit_mb=4096,
         shard_size=256,
-        batch_size=8)
+        batch_size=8,
+        images_per_file=10000)  # the labels as folders of files
 ]

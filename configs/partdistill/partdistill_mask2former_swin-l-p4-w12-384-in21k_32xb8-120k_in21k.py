@@ -10,8 +10,9 @@ ranked_parts_root = 'work_dirs/part_proposals_in21k/part_ranking/labels/train/'
 train_dataloader = dict(
     batch_size=8,
     dataset=dict(
-        ann_file=ranked_parts_root + 'annotations/ranked_parts.json',
-        objects_file=ranked_parts_root + 'annotations/objects.json',
+        # folders of files (the stage-2 config's PartRankingHook images_per_file)
+        ann_file=ranked_parts_root + 'annotations/ranked_parts',
+        objects_file=ranked_parts_root + 'annotations/objects',
         data_prefix=dict(img='data/imagenet21k/images/')))
 
 iters_per_round = 120000

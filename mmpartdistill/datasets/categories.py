@@ -1,5 +1,7 @@
 """The object classes of an objects file and the part count of each class in a parts file."""
+import glob
 import json
+import os.path as osp
 from typing import Dict, Tuple
 
 
@@ -8,6 +10,13 @@ class DataClassesError(ValueError):
 
 
 def _read_categories(path: str) -> list:
+    """The categories of a file, or of the first shard of a folder (every
+    shard lists the same)."""
+    if osp.isdir(path):
+        shards = sorted(glob.glob(osp.join(path, '*.json')))
+        if not shards:
+            raise DataClassesError(f'{path}: a folder of annotation shards holds no *.json')
+        path = shards[0]
     try:
         with open(path) as f:
             categories = json.load(f).get('categories')

@@ -3,8 +3,10 @@ import os.path as osp
 from typing import List
 
 from mmdet.datasets import CocoDataset
+from mmdet.datasets.api_wrappers import COCO
 from mmdet.registry import DATASETS
 
+from .child_load import full_init_in_child
 from .coco_rle import mask_to_coco_fields
 from .objects_file import ObjectsFile
 
@@ -13,9 +15,14 @@ from .objects_file import ObjectsFile
 class ObjectsDataset(CocoDataset):
     """Images with their object masks and classes, read from an objects file.
 
-    MMDetection's :class:`CocoDataset` reads the file (COCO API, its
-    instance rules and empty-image filter), after :class:`ObjectsFile` has
-    checked it (errors name the record). Classes come from the file's
+    The file is parsed once: :class:`ObjectsFile` checks it (errors name the
+    record), then MMDetection's :class:`CocoDataset` makes the records (COCO
+    API over the parsed file, its instance rules and empty-image filter),
+    which MMEngine keeps serialized in one buffer (shared by DataLoader
+    workers, copy-on-write); all this runs in a child process
+    (:func:`~.child_load.full_init_in_child`), so that the parser's freed
+    memory leaves with it. ``ann_file`` may be a folder of shards
+    (:func:`~.objects_file.read_coco_shards`). Classes come from the file's
     categories (ordered by id) unless the metainfo names some of them, in id
     order; images come in id order. Each record keeps ``object_ids``, the annotation ids of its
     instances in order, so part predictions can name their object. Objects
@@ -23,6 +30,11 @@ class ObjectsDataset(CocoDataset):
     are never read here.
     """
     METAINFO = dict(classes=())
+
+    def full_init(self) -> None:
+        """Records made in a child process (:func:`full_init_in_child`)."""
+        if not self._fully_initialized:
+            full_init_in_child(self, super().full_init)
 
     def load_data_list(self) -> List[dict]:
         self.objects = ObjectsFile.load(self.ann_file)
@@ -38,9 +50,23 @@ class ObjectsDataset(CocoDataset):
             # CocoDataset numbers the classes in category id order
             raise ValueError(f'{self.ann_file}: list the classes in category id order, '
                              f'{in_id_order}, not {list(self._metainfo["classes"])}')
-        data_list = sorted(super().load_data_list(), key=lambda record: record['img_id'])
-        del self.objects
+        self.COCOAPI = self.parsed_coco
+        try:
+            data_list = sorted(super().load_data_list(), key=lambda record: record['img_id'])
+        finally:
+            del self.objects, self.COCOAPI
         return data_list
+
+    def parsed_coco(self, path: str) -> COCO:
+        """The COCO API over the file :class:`ObjectsFile` parsed, not read again."""
+        coco = COCO()
+        coco.dataset = dict(
+            images=list(self.objects.images.values()),
+            annotations=list(self.objects.objects.values()),
+            categories=list(self.objects.categories.values()))
+        coco.createIndex()
+        coco.img_ann_map, coco.cat_img_map = coco.imgToAnns, coco.catToImgs
+        return coco
 
     def parse_data_info(self, raw_data_info: dict) -> dict:
         """CocoDataset's record, with ``object_ids``: the ids of the annotations

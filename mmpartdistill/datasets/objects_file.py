@@ -1,4 +1,5 @@
 """Reading and checking COCO-style annotation files of the objects + parts format."""
+import glob
 import json
 import os.path as osp
 from dataclasses import dataclass, field
@@ -25,7 +26,10 @@ def load_json(path: str, what: str = 'annotation file', hint: str = '') -> objec
 
 
 def read_coco_json(path: str) -> dict:
-    """Load a COCO-style JSON and check its top-level lists and image records."""
+    """Load a COCO-style JSON, or a folder of them (shards, see
+    :func:`read_coco_shards`), and check its top-level lists and image records."""
+    if osp.isdir(path):
+        return read_coco_shards(path)
     data = load_json(path)
     if not isinstance(data, dict):
         raise AnnotationFormatError(
@@ -42,6 +46,32 @@ def read_coco_json(path: str) -> dict:
             raise AnnotationFormatError(f'{path}: image id {image["id"]} appears twice')
         seen.add(image['id'])
     return data
+
+
+def read_coco_shards(folder: str) -> dict:
+    """The ``*.json`` files of ``folder``, in name order, as one file: their
+    images and annotations one after another, their categories (the same in
+    every shard) once. Image and annotation ids must be unique over all."""
+    paths = sorted(glob.glob(osp.join(folder, '*.json')))
+    if not paths:
+        raise AnnotationFormatError(f'{folder}: a folder of annotation shards holds no *.json')
+    merged: dict = {}
+    image_file: Dict[int, str] = {}
+    for path in paths:
+        shard = read_coco_json(path)
+        if not merged:
+            merged = dict(shard, images=[], annotations=[])
+        elif shard['categories'] != merged['categories']:
+            raise AnnotationFormatError(f'{path}: categories differ from those of {paths[0]}; '
+                                        'every shard of a folder lists the same categories')
+        for image in shard['images']:
+            first = image_file.setdefault(image['id'], path)
+            if first != path:
+                raise AnnotationFormatError(
+                    f'{path}: image id {image["id"]} is also in {first}')
+        merged['images'] += shard['images']
+        merged['annotations'] += shard['annotations']
+    return merged
 
 
 def check_annotations(path: str, data: dict, images: Dict[int, dict],

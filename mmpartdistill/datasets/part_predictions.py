@@ -4,6 +4,7 @@ Record fields: ``image_id``, ``object_id`` (an object of the objects file),
 ``category_id`` (its object class), ``part_id`` (cluster index within the
 class), ``score`` and ``segmentation`` (RLE).
 """
+import glob
 import json
 import math
 import os.path as osp
@@ -41,54 +42,69 @@ class LazyPredictions(abc.Mapping):
         return len(self.records)
 
 
-def load_predictions(path: str, objects: ObjectsFile) -> PredictionsByObject:
-    """Read and check a prediction file against the objects file it refers to;
-    the masks are decoded object by object as they are read (LazyPredictions)."""
-    if not osp.isfile(path):
+def read_prediction_records(path: str) -> Iterator[Tuple[str, int, object]]:
+    """``(file, index, record)`` of a prediction file, or of every ``*.json``
+    of a folder of them in name order (their lists one after another)."""
+    if osp.isdir(path):
+        files = sorted(glob.glob(osp.join(path, '*.json')))
+        if not files:
+            raise AnnotationFormatError(f'{path}: a folder of prediction shards holds no *.json')
+    elif osp.isfile(path):
+        files = [path]
+    else:
         raise AnnotationFormatError(f'{path}: prediction file not found')
-    try:
-        with open(path) as f:
-            records = json.load(f)
-    except json.JSONDecodeError as e:
-        raise AnnotationFormatError(f'{path}: not valid JSON ({e})') from None
-    if not isinstance(records, list):
-        raise AnnotationFormatError(f'{path}: must hold a JSON list of part records')
+    for file in files:
+        try:
+            with open(file) as f:
+                records = json.load(f)
+        except json.JSONDecodeError as e:
+            raise AnnotationFormatError(f'{file}: not valid JSON ({e})') from None
+        if not isinstance(records, list):
+            raise AnnotationFormatError(f'{file}: must hold a JSON list of part records')
+        for index, rec in enumerate(records):
+            yield file, index, rec
+
+
+def load_predictions(path: str, objects: ObjectsFile) -> PredictionsByObject:
+    """Read and check a prediction file (or a folder of them) against the
+    objects file it refers to; the masks are decoded object by object as
+    they are read (LazyPredictions)."""
     grouped: PredictionsByObject = defaultdict(list)
-    for index, rec in enumerate(records):
+    for file, index, rec in read_prediction_records(path):
         if not isinstance(rec, dict):
             raise AnnotationFormatError(
-                f'{path}: record {index} is a {type(rec).__name__}, not a JSON object')
+                f'{file}: record {index} is a {type(rec).__name__}, not a JSON object')
         missing = [key for key in FIELDS if key not in rec]
         if missing:
-            raise AnnotationFormatError(f'{path}: record {index} lacks {missing}')
+            raise AnnotationFormatError(f'{file}: record {index} lacks {missing}')
         for key in ('image_id', 'object_id', 'category_id', 'part_id'):
             if isinstance(rec[key], bool) or not isinstance(rec[key], int):
                 raise AnnotationFormatError(
-                    f'{path}: record {index} has {key} {rec[key]!r}; it must be an integer')
+                    f'{file}: record {index} has {key} {rec[key]!r}; it must be an integer')
         obj = objects.objects.get(rec['object_id'])
         if obj is None:
-            raise AnnotationFormatError(f'{path}: record {index} has object_id {rec["object_id"]}, '
+            raise AnnotationFormatError(f'{file}: record {index} has object_id {rec["object_id"]}, '
                                         f'which is not an object of {objects.path}')
         if obj['image_id'] != rec['image_id'] or obj['category_id'] != rec['category_id']:
             raise AnnotationFormatError(
-                f'{path}: record {index} gives image {rec["image_id"]} / class '
+                f'{file}: record {index} gives image {rec["image_id"]} / class '
                 f'{rec["category_id"]}, but object {obj["id"]} is in image {obj["image_id"]} '
                 f'with class {obj["category_id"]}')
         score = rec['score']
         if isinstance(score, bool) or not isinstance(score,
                                                      (int, float)) or not math.isfinite(score):
             raise AnnotationFormatError(
-                f'{path}: record {index} has score {score!r}; scores must be finite numbers')
+                f'{file}: record {index} has score {score!r}; scores must be finite numbers')
         image = objects.images[obj['image_id']]
         size = rec['segmentation'].get('size') if isinstance(rec['segmentation'], dict) else None
         if size is not None and list(size) != [image['height'], image['width']]:
             raise AnnotationFormatError(
-                f'{path}: record {index} has a mask of size {list(size)}, but image '
+                f'{file}: record {index} has a mask of size {list(size)}, but image '
                 f'{obj["image_id"]} is {[image["height"], image["width"]]}')
         try:
             rle = compressed_rle(rec['segmentation'], image['height'], image['width'])
         except ValueError as e:
-            raise AnnotationFormatError(f'{path}: record {index}: {e}') from None
+            raise AnnotationFormatError(f'{file}: record {index}: {e}') from None
         grouped[obj['id']].append((rec['part_id'], float(score), rle))
     return LazyPredictions(dict(grouped))
 

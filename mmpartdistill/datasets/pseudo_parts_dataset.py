@@ -7,6 +7,7 @@ from mmdet.registry import DATASETS
 from mmengine.logging import MMLogger
 
 from .categories import parts_per_class_of
+from .child_load import full_init_in_child
 from .coco_rle import decode_segmentation, mask_to_coco_fields
 from .objects_dataset import image_record, objects_bbox
 from .objects_file import ObjectsFile
@@ -33,10 +34,16 @@ class PseudoPartsDataset(BaseDetDataset):
     ``object_classes`` names the object classes in label order; checkpoints
     keep both in ``dataset_meta`` for :class:`PartInferencer`.
 
+    Each file is parsed once, in a child process
+    (:func:`~.child_load.full_init_in_child`); the records are kept in
+    MMEngine's serialized buffer.
+
     Args:
         ann_file: the parts file (stage 1's ``pseudo_parts.json`` or stage
-            3's ``ranked_parts.json``).
-        objects_file: its objects file, relative to ``data_root`` like ``ann_file``.
+            3's ``ranked_parts.json``), or a folder of its shards
+            (:func:`~.objects_file.read_coco_shards`).
+        objects_file: its objects file (or folder of shards), relative to
+            ``data_root`` like ``ann_file``.
         class_specific: class-specific labels; else one class ``part``.
         num_parts: K slots per class instead of the file's (at least its
             largest part count); implies ``class_specific``.
@@ -57,6 +64,11 @@ class PseudoPartsDataset(BaseDetDataset):
         super()._join_prefix()
         if self.data_root and not osp.isabs(self.objects_file):
             self.objects_file = osp.join(self.data_root, self.objects_file)
+
+    def full_init(self) -> None:
+        """Records made in a child process (:func:`full_init_in_child`)."""
+        if not self._fully_initialized:
+            full_init_in_child(self, super().full_init)
 
     def load_data_list(self) -> List[dict]:
         objects = ObjectsFile.load(self.objects_file)

@@ -1,6 +1,6 @@
 """Stage 1 of PartDistillation: class-agnostic pseudo parts from an instance model's features."""
 import itertools
-from typing import Dict, List, Sequence, Union
+from typing import Dict, List, Optional, Sequence, Union
 
 import torch
 import torch.nn.functional as F
@@ -63,6 +63,9 @@ class PseudoPartLoop(BaseLoop):
         object_source: ``'annotations'`` (the dataset's instance masks) or
             ``'predictions'`` (the model's own instance predictions).
         score_thr: minimum score of a predicted object.
+        images_per_file: merge into folders of files of about this many
+            images each instead of one file of each kind (see
+            :func:`merge_shards`), for splits of ImageNet size.
     """
 
     def __init__(self,
@@ -82,7 +85,8 @@ class PseudoPartLoop(BaseLoop):
                  shard_size: int = 32,
                  batch_size: int = 4,
                  object_source: str = 'annotations',
-                 score_thr: float = 0.5) -> None:
+                 score_thr: float = 0.5,
+                 images_per_file: Optional[int] = None) -> None:
         loader = dataloader if isinstance(dataloader, dict) else vars(dataloader)
         self.num_workers = loader.get('num_workers')
         self.prefetch_factor = loader.get('prefetch_factor') or 2
@@ -101,6 +105,7 @@ class PseudoPartLoop(BaseLoop):
         self.kmeans_iters, self.seed, self.crf_iters = kmeans_iters, seed, crf_iters
         self.min_part_fraction, self.shard_size = min_part_fraction, shard_size
         self.batch_size, self.object_source, self.score_thr = batch_size, object_source, score_thr
+        self.images_per_file = images_per_file
 
     def run(self) -> Dict[str, int]:
         model = self.runner.model.module if is_model_wrapper(self.runner.model) else \
@@ -142,7 +147,8 @@ class PseudoPartLoop(BaseLoop):
             num_workers=self.num_workers,
             prefetch_factor=self.prefetch_factor)
         classes = dict(zip(dataset.cat_ids, dataset.metainfo['classes']))
-        summary = on_rank_zero(lambda: merge_shards(self.out_dir, classes, self.num_parts)) or {}
+        summary = on_rank_zero(lambda: merge_shards(
+            self.out_dir, classes, self.num_parts, images_per_file=self.images_per_file)) or {}
         if summary:
             MMLogger.get_current_instance().info(
                 f'pseudo parts written to {self.out_dir}: {summary}')

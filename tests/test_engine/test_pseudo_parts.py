@@ -4,9 +4,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from mmpartdistill.datasets import AnnotationFormatError, ObjectsFile, PartsFile
+from mmpartdistill.datasets import (AnnotationFormatError, ObjectsFile, PartsFile, load_predictions,
+                                    mask_to_coco_fields)
 from mmpartdistill.engine import merge_shards, read_shard
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -70,6 +72,54 @@ def test_corrupted_shard_is_named(tmp_path):
     bad.write_text('{"images": []}')
     with pytest.raises(AnnotationFormatError, match='lacks the list "objects"'):
         read_shard(str(bad))
+
+
+def fake_shards(folder, shards=3, images_per_shard=2, size=16):
+    """Pseudo-part shards of one object with two parts per image (classes 1 and 2)."""
+    (folder / 'shards').mkdir(parents=True)
+    image_id = 0
+    for j in range(shards):
+        shard = dict(images=[], objects=[], parts=[])
+        for _ in range(images_per_shard):
+            image_id += 1
+            mask = np.zeros((size, size), bool)
+            mask[2:12, 3:3 + image_id] = True
+            shard['images'].append(
+                dict(id=image_id, width=size, height=size, file_name=f'{image_id}.png'))
+            shard['objects'].append(
+                dict(id=10 * image_id, image_id=image_id, category_id=1 + image_id % 2,
+                     iscrowd=0, **mask_to_coco_fields(mask)))
+            for k, rows in enumerate((slice(2, 7), slice(7, 12))):
+                part = np.zeros_like(mask)
+                part[rows] = mask[rows]
+                shard['parts'].append(
+                    dict(image_id=image_id, object_id=10 * image_id, part_id=k,
+                         **mask_to_coco_fields(part)))
+        (folder / 'shards' / f'shard_{j:06d}.json').write_text(json.dumps(shard))
+
+
+def test_merge_into_folders_reads_as_the_merged_files(tmp_path):
+    classes = {1: 'lamp', 2: 'mug'}
+    fake_shards(tmp_path / 'files')
+    fake_shards(tmp_path / 'folders')
+    assert merge_shards(str(tmp_path / 'files'), classes, 2) == merge_shards(
+        str(tmp_path / 'folders'), classes, 2, images_per_file=3) == dict(
+            images=6, objects=6, parts=12)
+    files, folders = tmp_path / 'files', tmp_path / 'folders'
+    assert sorted(p.name for p in (folders / 'annotations/objects').iterdir()) == [
+        '000000.json', '000001.json']  # two shards (4 images), then one
+    one = ObjectsFile.load(str(files / 'annotations/objects.json'))
+    split = ObjectsFile.load(str(folders / 'annotations/objects'))
+    assert split.images == one.images and split.objects == one.objects
+    parts = PartsFile.load(str(files / 'annotations/pseudo_parts.json'), one)
+    split_parts = PartsFile.load(str(folders / 'annotations/pseudo_parts'), split)
+    assert split_parts.parts_by_object == parts.parts_by_object
+    predictions = load_predictions(str(files / 'pseudo_parts_predictions.json'), one)
+    split_predictions = load_predictions(str(folders / 'pseudo_parts_predictions'), split)
+    assert predictions.records == split_predictions.records
+    # merged again into fewer files, the folders hold those only
+    merge_shards(str(folders), classes, 2, images_per_file=100)
+    assert [p.name for p in (folders / 'annotations/pseudo_parts').iterdir()] == ['000000.json']
 
 
 @pytest.mark.slow

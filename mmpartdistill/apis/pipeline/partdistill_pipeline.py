@@ -16,6 +16,7 @@ from ...datasets import ObjectsFile, PartsFile, load_predictions, make_synthetic
 from ...engine.data_classes import fill_data_classes
 from ...evaluation import evaluate_part_predictions
 from ...utils import atomic_write_json, atomic_writer
+from ...utils.peak_memory import peak_memory_mb, reset_peak_memory
 from ...utils.process_group import join_process_group
 from ...utils.rank_zero import on_rank_zero
 from ...visualization import write_part_overlays
@@ -50,7 +51,8 @@ class PartDistillationPipeline:
     files (same fields) to score on the val split after the stage; the
     scores of all stages end in ``work_dir/summary.{json,md}``.
 
-    A finished stage leaves ``<stage dir>/stage.json``; with ``resume`` a
+    A finished stage leaves ``<stage dir>/stage.json`` (its checkpoint,
+    seconds, the main process's peak memory and its scores); with ``resume`` a
     rerun skips finished stages and resumes the interrupted one from its
     shards or its last checkpoint. ``synthetic_benchmark`` (generator
     arguments) makes the synthetic benchmark when the val split's objects
@@ -129,16 +131,20 @@ class PartDistillationPipeline:
             else:
                 self.logger.info(f'[{index}/{len(self.stages)}] {name} ({stage["kind"]}) starts')
                 start = time.time()
+                reset_peak_memory()
                 values['self'] = SimpleNamespace(dir=out, checkpoint=None)
                 checkpoint = self.run_stage(stage, out, values)
                 values['self'] = SimpleNamespace(dir=out, checkpoint=checkpoint)
                 record = dict(
                     checkpoint=checkpoint,
                     seconds=round(time.time() - start, 1),
+                    peak_memory_mb=peak_memory_mb(),
                     rows=on_rank_zero(lambda: self.score_rows(stage, values)) or {})
                 if get_dist_info()[0] == 0:
                     atomic_write_json(record, self.marker(name))
-                self.logger.info(f'{name} finished in {record["seconds"]:.0f} s')
+                peak = record['peak_memory_mb']
+                self.logger.info(f'{name} finished in {record["seconds"]:.0f} s' +
+                                 (f', peak memory {peak:.0f} MB' if peak else ''))
             values[name] = SimpleNamespace(dir=out, checkpoint=record['checkpoint'])
             for row, row_scores in record['rows'].items():
                 scores[row] = row_scores

@@ -55,6 +55,8 @@ class PartRanker:
     Proposals are extracted ``batch_size`` images at a time, loaded by
     ``num_workers`` processes (default: one per spare core, see
     :func:`~mmpartdistill.engine.sharded_inference.default_num_workers`).
+    With ``images_per_file`` the label files are folders of files of about
+    that many images (:func:`~mmpartdistill.engine.merge_shards`).
     """
 
     def __init__(self,
@@ -75,7 +77,8 @@ class PartRanker:
                  cluster_device: str = 'auto',
                  shard_size: int = 32,
                  batch_size: int = 4,
-                 num_workers: Optional[int] = None) -> None:
+                 num_workers: Optional[int] = None,
+                 images_per_file: Optional[int] = None) -> None:
         if num_clusters < 1:
             raise ValueError(f'num_clusters must be >= 1, got {num_clusters}')
         if temperature <= 0:
@@ -92,7 +95,7 @@ class PartRanker:
         self.cluster_device = cluster_device
         self.memory_limit_mb, self.shard_size, self.batch_size = memory_limit_mb, shard_size, \
             batch_size
-        self.num_workers = num_workers
+        self.num_workers, self.images_per_file = num_workers, images_per_file
 
     def run(self,
             model,
@@ -253,7 +256,8 @@ class PartRanker:
                 for c, cents in centroids.items()
             },
             name='ranked_parts',
-            description='mmpartdistill stage-3 ranked parts (class-specific part clusters)')) or {}
+            description='mmpartdistill stage-3 ranked parts (class-specific part clusters)',
+            images_per_file=self.images_per_file)) or {}
 
     def label_shard(self, shard: dict, centroids: Dict[int, np.ndarray], path: str) -> None:
         size_of = {img['id']: (img['height'], img['width']) for img in shard['images']}

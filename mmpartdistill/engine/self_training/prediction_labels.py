@@ -35,7 +35,8 @@ def write_prediction_labels(model,
                             min_score: float = 0.0,
                             shard_size: int = 32,
                             batch_size: int = 4,
-                            num_workers: Optional[int] = None) -> Dict[str, int]:
+                            num_workers: Optional[int] = None,
+                            images_per_file: Optional[int] = None) -> Dict[str, int]:
     """Label every object of ``dataset`` with ``model``'s parts; writes
     ``out_dir/annotations/{objects,ranked_parts}.json`` as stage 3 does, with
     ``parts_per_class`` part categories for the classes in id order."""
@@ -60,5 +61,6 @@ def write_prediction_labels(model,
         dict(zip(dataset.cat_ids, dataset.metainfo['classes'])),
         dict(zip(sorted(dataset.cat_ids), parts_per_class)),
         name='ranked_parts',
-        description='mmpartdistill self-training labels (a PartDistillation model\'s parts)')
+        description='mmpartdistill self-training labels (a PartDistillation model\'s parts)',
+        images_per_file=images_per_file)
                         ) or {}

@@ -23,8 +23,9 @@ class SelfTrainingLoop(BaseLoop):
     split with the model's own predictions (``label_dataset``, objects from
     its annotations; parts scoring at most ``min_label_score`` are left out;
     ``label_batch_size`` images a pass, loaded by ``label_num_workers``
-    processes, default one per spare core) into ``work_dir/round_<r>/labels``,
-    then trains on them. A round trains
+    processes, default one per spare core) into ``work_dir/round_<r>/labels``
+    (folders of files of about ``label_images_per_file`` images where that is
+    set), then trains on them. A round trains
     ``iters_per_round`` iterations, starting from a fixed seed
     (``seed + r``), and ends with a checkpoint (the config's CheckpointHook
     at that interval) and, with ``val_each_round``, a validation.
@@ -53,7 +54,8 @@ class SelfTrainingLoop(BaseLoop):
                  val_each_round: bool = True,
                  label_shard_size: int = 32,
                  label_batch_size: int = 4,
-                 label_num_workers: Optional[int] = None) -> None:
+                 label_num_workers: Optional[int] = None,
+                 label_images_per_file: Optional[int] = None) -> None:
         if rounds < 1 or iters_per_round < 1:
             raise ValueError(f'rounds and iters_per_round must be >= 1, got {rounds} and '
                              f'{iters_per_round}')
@@ -67,7 +69,8 @@ class SelfTrainingLoop(BaseLoop):
         self.val_each_round = val_each_round
         self.seed, self.label_shard_size, self.label_batch_size = seed, label_shard_size, \
             label_batch_size
-        self.label_num_workers = label_num_workers
+        self.label_num_workers, self.label_images_per_file = label_num_workers, \
+            label_images_per_file
         # round 0's data, which the runner reads (dataset meta) before the loop runs
         self.dataloader = runner.build_dataloader(self.round_dataloader(0), seed=seed)
         self._iter, self._epoch = 0, 0
@@ -148,17 +151,18 @@ class SelfTrainingLoop(BaseLoop):
             ann_file = dataset['ann_file']
             if not osp.isabs(ann_file) and dataset.get('data_root'):
                 ann_file = osp.join(dataset['data_root'], ann_file)
-            if not osp.isfile(ann_file):
+            if not osp.exists(ann_file):
                 raise AnnotationFormatError(
                     f'{ann_file}: the ranked parts of self-training round 0 are missing; run stage '
                     '3 first (the part-proposal config\'s PartRankingHook, or tools/rank_parts.py)')
             return cfg
         labels = osp.join(self.round_dir(r), 'labels')
         self.write_labels(labels)
+        suffix = '' if self.label_images_per_file else '.json'  # folders of files, or files
         dataset.update(
             data_root=None,
-            ann_file=osp.join(labels, 'annotations', 'ranked_parts.json'),
-            objects_file=osp.join(labels, 'annotations', 'objects.json'))
+            ann_file=osp.join(labels, 'annotations', 'ranked_parts' + suffix),
+            objects_file=osp.join(labels, 'annotations', 'objects' + suffix))
         return cfg
 
     def write_labels(self, out_dir: str) -> Dict[str, int]:
@@ -172,6 +176,7 @@ class SelfTrainingLoop(BaseLoop):
             self.min_label_score,
             shard_size=self.label_shard_size,
             batch_size=self.label_batch_size,
-            num_workers=self.label_num_workers)
+            num_workers=self.label_num_workers,
+            images_per_file=self.label_images_per_file)
         model.train()
         return summary
