@@ -1,8 +1,8 @@
 """Images per second of stage 1 (pseudo parts) and of stage 3's proposal
 extraction through `sharded_inference`, its images loaded in the main
-process (`num_workers=0`, how it ran before it used a DataLoader) and by
-loader workers (`default_num_workers()`), in one process, on a generated
-synthetic benchmark; the shards of both must be byte for byte the same.
+process (`num_workers=0`, how it ran before it used a DataLoader) and by 1
+and 2 loader workers, in one process, on a generated synthetic benchmark;
+the shards of every run must be byte for byte those of the first.
 
 The models are the synthetic configs' (frozen ImageNet EfficientNet-Lite0,
 random heads): throughput does not depend on the weights.
@@ -17,6 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import torch
 from mmdet.registry import DATASETS, MODELS
 from mmengine.config import Config
 from mmengine.logging import MMLogger
@@ -24,12 +25,14 @@ from mmengine.runner import Runner
 
 from mmpartdistill import register_all_modules
 from mmpartdistill.datasets import make_synthetic_parts
+from mmpartdistill.engine.data_classes import fill_data_classes
 from mmpartdistill.engine.ranking.part_ranker import PartRanker
 from mmpartdistill.engine.sharded_inference import default_num_workers
 
 CONFIGS = Path(__file__).resolve().parents[1] / 'configs/partdistill'
 STAGE1 = CONFIGS / 'pseudo-parts_mask2former_effnet-lite0_synthetic-parts.py'
 STAGE2 = CONFIGS / 'part-proposal_mask2former_effnet-lite0_1xb8-500i_synthetic-parts.py'
+WORKERS = (0, 1, 2)
 
 
 def same_shards(a: str, b: str) -> bool:
@@ -40,9 +43,11 @@ def same_shards(a: str, b: str) -> bool:
 
 def stage1(work: str, workers: int) -> float:
     cfg = Config.fromfile(str(STAGE1))
-    cfg.update(work_dir=osp.join(work, f'stage1_w{workers}'), load_from=None)
+    cfg.update(
+        work_dir=osp.join(work, f'stage1_w{workers}'), load_from=None, randomness=dict(seed=0))
     cfg.test_dataloader.num_workers = workers
     cfg.test_cfg.out_dir = osp.join(work, f'stage1_w{workers}')
+    fill_data_classes(cfg)
     runner = Runner.from_cfg(cfg)
     start = time.perf_counter()
     runner.test()
@@ -51,7 +56,9 @@ def stage1(work: str, workers: int) -> float:
 
 def stage3(work: str, workers: int) -> float:
     cfg = Config.fromfile(str(STAGE2))
+    fill_data_classes(cfg)
     (hook, ) = cfg.custom_hooks
+    torch.manual_seed(0)
     model = MODELS.build(cfg.model)
     model.init_weights()
     dataset = DATASETS.build(hook.datasets.train)
@@ -67,7 +74,6 @@ def main() -> None:
     parser.add_argument('--image-size', type=int, default=128)
     args = parser.parse_args()
     register_all_modules()
-    workers = default_num_workers()
     with tempfile.TemporaryDirectory() as work:
         os.chdir(work)
         make_synthetic_parts('data/synthetic_parts', args.images, seed=0,
@@ -76,17 +82,18 @@ def main() -> None:
         rows = []
         for name, run, shards in (('stage 1 (pseudo parts)', stage1, 'stage1_w{}/shards'),
                                   ('stage 3 (proposals)', stage3, 'stage3_w{}/proposals/train')):
-            before = run(work, 0)
-            after = run(work, workers)
-            same = same_shards(shards.format(0), shards.format(workers))
-            rows.append((name, train / before, train / after, same))
+            seconds = {w: run(work, w) for w in WORKERS}
+            same = all(same_shards(shards.format(0), shards.format(w)) for w in WORKERS)
+            rows.append((name, seconds, same))
         MMLogger.get_current_instance().info('done')
-    print(f'{train} train images of {args.image_size} px; loader workers: {workers} '
-          f'(of {os.cpu_count()} cores)')
-    print('| stage | main process (images/s) | loader workers (images/s) | ratio | same shards |')
-    print('|---|---|---|---|---|')
-    for name, before, after, same in rows:
-        print(f'| {name} | {before:.1f} | {after:.1f} | {after / before:.2f}x | {same} |')
+    print(f'{train} train images of {args.image_size} px, {os.cpu_count()} cores; the default '
+          f'here: {default_num_workers()} workers')
+    print('| stage | ' + ' | '.join(f'{w} workers (images/s)' for w in WORKERS) + ' | ' +
+          ' | '.join(f'{w} / 0 workers' for w in WORKERS[1:]) + ' | same shards |')
+    print('|---|' + '---|' * (2 * len(WORKERS)))
+    for name, seconds, same in rows:
+        print(f'| {name} | ' + ' | '.join(f'{train / seconds[w]:.1f}' for w in WORKERS) + ' | ' +
+              ' | '.join(f'{seconds[0] / seconds[w]:.2f}x' for w in WORKERS[1:]) + f' | {same} |')
 
 
 if __name__ == '__main__':

@@ -15,7 +15,7 @@ custom_imports = dict(imports=['mmpartdistill'], allow_failed_imports=False)
 data_root = 'work_dirs/real_photos/'
 test_dataloader = dict(
     batch_size=1,
-    # no num_workers: the loop loads with one worker per spare core (up to 4)
+    # no num_workers: the loop takes default_num_workers() (0 on 2 cores, up to 4)
     sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
         type='ObjectsDataset',

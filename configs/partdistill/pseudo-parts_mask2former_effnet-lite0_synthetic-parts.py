@@ -9,7 +9,7 @@ data_root = 'data/synthetic_parts/'
 load_from = 'work_dirs/stage0/iter_1000.pth'
 test_dataloader = dict(
     batch_size=1,
-    # no num_workers: the loop loads with one worker per spare core (up to 4)
+    # no num_workers: the loop takes default_num_workers() (0 on 2 cores, up to 4)
     sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
         type='ObjectsDataset',

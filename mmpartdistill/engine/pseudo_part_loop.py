@@ -58,8 +58,9 @@ class PseudoPartLoop(BaseLoop):
         min_part_fraction: segments smaller than this share of the object are dropped.
         shard_size: images per shard.
         batch_size: images per forward pass, loaded by the dataloader
-            config's ``num_workers`` processes (when it names none, one per
-            spare core) with its ``prefetch_factor``.
+            config's ``num_workers`` processes (when it names none,
+            :func:`.sharded_inference.default_num_workers`) with its
+            ``prefetch_factor``.
         object_source: ``'annotations'`` (the dataset's instance masks) or
             ``'predictions'`` (the model's own instance predictions).
         score_thr: minimum score of a predicted object.

@@ -15,6 +15,8 @@ from ..utils.manifest import check_manifest, model_fingerprint
 
 # data-loading processes beside the model's, where the machine has the cores
 MAX_DEFAULT_WORKERS = 4
+# cores left to the model's own threads before a loader worker is started
+MODEL_CORES = 2
 
 
 def shard_indices(shard: int, shard_size: int, total: int) -> List[int]:
@@ -22,9 +24,12 @@ def shard_indices(shard: int, shard_size: int, total: int) -> List[int]:
 
 
 def default_num_workers() -> int:
-    """Loader processes when the config names none: one core is the model's."""
+    """Loader processes when the config names none: one per core beyond the
+    model's ``MODEL_CORES`` and each worker's own, at most ``MAX_DEFAULT_WORKERS``
+    (none on 2 cores, where a worker only takes time from the model's threads;
+    1 on 4, 4 from 10)."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count()
-    return max(0, min(MAX_DEFAULT_WORKERS, (cores or 1) - 1))
+    return max(0, min(MAX_DEFAULT_WORKERS, ((cores or 1) - MODEL_CORES) // 2))
 
 
 def shard_batches(shards: List[int], shard_size: int, batch_size: int,

@@ -87,7 +87,8 @@ def test_loader_workers_write_the_same_shards(tmp_path, workers):
         f'{i:03d}.png' for i in range(10, 15)]
 
 
-def test_default_workers_leave_the_model_a_core():
-    assert 0 <= default_num_workers() <= 4
-    cores = len(os.sched_getaffinity(0))
-    assert default_num_workers() == min(4, cores - 1)
+@pytest.mark.parametrize('cores, workers',
+                         [(1, 0), (2, 0), (3, 0), (4, 1), (8, 3), (10, 4), (64, 4)])
+def test_default_workers_leave_the_model_its_cores(monkeypatch, cores, workers):
+    monkeypatch.setattr(os, 'sched_getaffinity', lambda pid: set(range(cores)))
+    assert default_num_workers() == workers

@@ -29,6 +29,7 @@ def reduced(cfg: Config) -> Config:
     for augment in model.data_preprocessor.get('batch_augments') or []:
         augment.size = (SIZE, SIZE)
     model.crop_sizes = [(SIZE, SIZE)]
+    model.mask_thr = 0.0  # random weights are unsure: every pixel of a query's mask counts
     return model
 
 

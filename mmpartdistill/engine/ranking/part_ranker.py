@@ -53,7 +53,7 @@ class PartRanker:
     Every file is written atomically and every step skips what exists, so an
     interrupted run resumes; ranks of a distributed run share the shards.
     Proposals are extracted ``batch_size`` images at a time, loaded by
-    ``num_workers`` processes (default: one per spare core, see
+    ``num_workers`` processes (default: one per two cores beyond two, at most 4; see
     :func:`~mmpartdistill.engine.sharded_inference.default_num_workers`).
     With ``images_per_file`` the label files are folders of files of about
     that many images (:func:`~mmpartdistill.engine.merge_shards`).

@@ -23,10 +23,11 @@ class SelfTrainingLoop(BaseLoop):
     split with the model's own predictions (``label_dataset``, objects from
     its annotations; parts scoring at most ``min_label_score`` are left out;
     ``label_batch_size`` images a pass, loaded by ``label_num_workers``
-    processes, default one per spare core) into ``work_dir/round_<r>/labels``
-    (folders of files of about ``label_images_per_file`` images where that is
-    set), then trains on them. A round trains
-    ``iters_per_round`` iterations, starting from a fixed seed
+    processes, default
+    :func:`~mmpartdistill.engine.sharded_inference.default_num_workers`)
+    into ``work_dir/round_<r>/labels`` (folders of files of about
+    ``label_images_per_file`` images where that is set), then trains on
+    them. A round trains ``iters_per_round`` iterations, starting from a fixed seed
     (``seed + r``), and ends with a checkpoint (the config's CheckpointHook
     at that interval) and, with ``val_each_round``, a validation.
 
