@@ -55,11 +55,9 @@ def test_generate_resume_and_merge(workspace):
     shards[1].unlink()
     generate(workspace, out)
     assert shards[1].read_text() == before
-    # images loaded in the main process and by two loader workers: the same shards
-    for workers in (0, 2):
-        generate(workspace, workspace / f'out_w{workers}', f'test_dataloader.num_workers={workers}')
+    # images loaded by two loader workers (the default, none on 2 cores): the same shards
+    generate(workspace, workspace / 'out_w2', 'test_dataloader.num_workers=2')
     for shard in shards:
-        assert (workspace / 'out_w0/shards' / shard.name).read_text() == shard.read_text()
         assert (workspace / 'out_w2/shards' / shard.name).read_text() == shard.read_text()
 
 
