@@ -1,8 +1,9 @@
 """The object classes of an objects file and the part count of each class in a parts file."""
-import glob
 import json
 import os.path as osp
 from typing import Dict, Tuple
+
+from .objects_file import AnnotationFormatError, shard_files
 
 
 class DataClassesError(ValueError):
@@ -13,10 +14,10 @@ def _read_categories(path: str) -> list:
     """The categories of a file, or of the first shard of a folder (every
     shard lists the same)."""
     if osp.isdir(path):
-        shards = sorted(glob.glob(osp.join(path, '*.json')))
-        if not shards:
-            raise DataClassesError(f'{path}: a folder of annotation shards holds no *.json')
-        path = shards[0]
+        try:
+            path = shard_files(path)[0]
+        except AnnotationFormatError as e:
+            raise DataClassesError(str(e)) from None
     try:
         with open(path) as f:
             categories = json.load(f).get('categories')

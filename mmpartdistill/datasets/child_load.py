@@ -59,3 +59,11 @@ def full_init_in_child(dataset, full_init: Callable[[], None]) -> None:
     if not ok:
         raise payload
     vars(dataset).update(payload)
+
+
+class ChildLoadMixin:
+    """A dataset whose ``full_init`` runs in a child (:func:`full_init_in_child`)."""
+
+    def full_init(self) -> None:
+        if not self._fully_initialized:
+            full_init_in_child(self, super().full_init)

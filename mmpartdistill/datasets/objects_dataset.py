@@ -6,13 +6,13 @@ from mmdet.datasets import CocoDataset
 from mmdet.datasets.api_wrappers import COCO
 from mmdet.registry import DATASETS
 
-from .child_load import full_init_in_child
+from .child_load import ChildLoadMixin
 from .coco_rle import mask_to_coco_fields
 from .objects_file import ObjectsFile
 
 
 @DATASETS.register_module()
-class ObjectsDataset(CocoDataset):
+class ObjectsDataset(ChildLoadMixin, CocoDataset):
     """Images with their object masks and classes, read from an objects file.
 
     The file is parsed once: :class:`ObjectsFile` checks it (errors name the
@@ -30,11 +30,6 @@ class ObjectsDataset(CocoDataset):
     are never read here.
     """
     METAINFO = dict(classes=())
-
-    def full_init(self) -> None:
-        """Records made in a child process (:func:`full_init_in_child`)."""
-        if not self._fully_initialized:
-            full_init_in_child(self, super().full_init)
 
     def load_data_list(self) -> List[dict]:
         self.objects = ObjectsFile.load(self.ann_file)

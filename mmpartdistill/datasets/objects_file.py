@@ -48,13 +48,20 @@ def read_coco_json(path: str) -> dict:
     return data
 
 
+def shard_files(folder: str, what: str = 'annotation shards') -> List[str]:
+    """The ``*.json`` files of a folder of shards, in name order; an error
+    naming the folder when it holds none."""
+    paths = sorted(glob.glob(osp.join(folder, '*.json')))
+    if not paths:
+        raise AnnotationFormatError(f'{folder}: a folder of {what} holds no *.json')
+    return paths
+
+
 def read_coco_shards(folder: str) -> dict:
     """The ``*.json`` files of ``folder``, in name order, as one file: their
     images and annotations one after another, their categories (the same in
     every shard) once. Image and annotation ids must be unique over all."""
-    paths = sorted(glob.glob(osp.join(folder, '*.json')))
-    if not paths:
-        raise AnnotationFormatError(f'{folder}: a folder of annotation shards holds no *.json')
+    paths = shard_files(folder)
     merged: dict = {}
     image_file: Dict[int, str] = {}
     for path in paths:

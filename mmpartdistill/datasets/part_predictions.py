@@ -4,7 +4,6 @@ Record fields: ``image_id``, ``object_id`` (an object of the objects file),
 ``category_id`` (its object class), ``part_id`` (cluster index within the
 class), ``score`` and ``segmentation`` (RLE).
 """
-import glob
 import json
 import math
 import os.path as osp
@@ -15,7 +14,7 @@ import numpy as np
 from pycocotools import mask as mask_utils
 
 from .coco_rle import compressed_rle, encode_mask
-from .objects_file import AnnotationFormatError, ObjectsFile
+from .objects_file import AnnotationFormatError, ObjectsFile, shard_files
 
 FIELDS = ('image_id', 'object_id', 'category_id', 'part_id', 'score', 'segmentation')
 
@@ -46,9 +45,7 @@ def read_prediction_records(path: str) -> Iterator[Tuple[str, int, object]]:
     """``(file, index, record)`` of a prediction file, or of every ``*.json``
     of a folder of them in name order (their lists one after another)."""
     if osp.isdir(path):
-        files = sorted(glob.glob(osp.join(path, '*.json')))
-        if not files:
-            raise AnnotationFormatError(f'{path}: a folder of prediction shards holds no *.json')
+        files = shard_files(path, 'prediction shards')
     elif osp.isfile(path):
         files = [path]
     else:

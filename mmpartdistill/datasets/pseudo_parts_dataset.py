@@ -7,7 +7,7 @@ from mmdet.registry import DATASETS
 from mmengine.logging import MMLogger
 
 from .categories import parts_per_class_of
-from .child_load import full_init_in_child
+from .child_load import ChildLoadMixin
 from .coco_rle import decode_segmentation, mask_to_coco_fields
 from .objects_dataset import image_record, objects_bbox
 from .objects_file import ObjectsFile
@@ -16,7 +16,7 @@ from .parts_file import PartsFile
 
 
 @DATASETS.register_module()
-class PseudoPartsDataset(BaseDetDataset):
+class PseudoPartsDataset(ChildLoadMixin, BaseDetDataset):
     """One record per object that has pseudo parts, for object-centred training.
 
     Each record carries ``focus_bbox`` (its object's ``[x1, y1, x2, y2]``, for
@@ -64,11 +64,6 @@ class PseudoPartsDataset(BaseDetDataset):
         super()._join_prefix()
         if self.data_root and not osp.isabs(self.objects_file):
             self.objects_file = osp.join(self.data_root, self.objects_file)
-
-    def full_init(self) -> None:
-        """Records made in a child process (:func:`full_init_in_child`)."""
-        if not self._fully_initialized:
-            full_init_in_child(self, super().full_init)
 
     def load_data_list(self) -> List[dict]:
         objects = ObjectsFile.load(self.objects_file)
