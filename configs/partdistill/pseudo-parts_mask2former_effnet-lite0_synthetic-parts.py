@@ -40,6 +40,7 @@ test_cfg = dict(
     metric='cosine',
     kmeans_iters=20,
     seed=0,
+    crf='dense',
     crf_iters=10,
     min_part_fraction=0.05,
     shard_size=32,

@@ -1,4 +1,5 @@
 """Stage 1 of PartDistillation: class-agnostic pseudo parts from an instance model's features."""
+import inspect
 import itertools
 from typing import Dict, List, Optional, Sequence, Union
 
@@ -10,7 +11,8 @@ from mmengine.model import is_model_wrapper
 from mmengine.runner import BaseLoop
 
 from ..datasets.coco_rle import mask_to_coco_fields
-from ..ops import cluster_object_parts, drop_small_parts, refine_part_labels
+from ..ops import cluster_object_parts, drop_small_parts, refine_part_labels, \
+    refine_part_labels_dense, require_dense_crf
 from ..utils import atomic_write_json
 from ..utils.manifest import dataset_fingerprint
 from ..utils.rank_zero import on_rank_zero
@@ -20,6 +22,9 @@ from .sharded_inference import sharded_inference
 
 # Predicted objects get ids image_id * PREDICTED_ID_STRIDE + their rank in the image.
 PREDICTED_ID_STRIDE = 10000
+# crf= names the refinement of the segments: the authors' fully connected CRF
+# (pydensecrf, CPU) or the windowed torch CRF (any device, no compiled code)
+PART_REFINEMENTS = {'dense': refine_part_labels_dense, 'windowed': refine_part_labels}
 
 
 @LOOPS.register_module()
@@ -33,8 +38,8 @@ class PseudoPartLoop(BaseLoop):
     pixel decoder, level 0 its per-pixel mask embedding (stride 4), then its
     multi-scale outputs. Each object is
     clustered with the masked k-means op at feature resolution, every pixel
-    of the mask is assigned to its best centroid, segments are refined by an
-    edge-aware dense CRF and those under ``min_part_fraction`` of the object
+    of the mask is assigned to its best centroid, segments are refined by a
+    dense CRF (``crf``) and those under ``min_part_fraction`` of the object
     dropped. Images are processed in shards written atomically to
     ``out_dir/shards``; existing shards are skipped, so an interrupted run
     resumes; ranks of a distributed run take every world-size-th shard. Rank
@@ -54,7 +59,14 @@ class PseudoPartLoop(BaseLoop):
         feature_levels: indices into the source's outputs.
         metric: k-means metric (the authors assign by dot product).
         kmeans_iters: k-means iterations; seed: its seed.
+        crf: ``'dense'``, the authors' fully connected CRF (needs pydensecrf:
+            ``pip install pydensecrf2``), ``'windowed'``, mean-field over a
+            local window in torch, or None for no refinement.
         crf_iters: mean-field iterations of the refinement; 0 turns it off.
+        crf_kernels: keyword arguments of the refinement, over its defaults
+            (the authors' kernels for ``'dense'``; see
+            :func:`~mmpartdistill.ops.refine_part_labels_dense` and
+            :func:`~mmpartdistill.ops.refine_part_labels`).
         min_part_fraction: segments smaller than this share of the object are dropped.
         shard_size: images per shard.
         batch_size: images per forward pass, loaded by the dataloader
@@ -81,7 +93,9 @@ class PseudoPartLoop(BaseLoop):
                  metric: str = 'dot',
                  kmeans_iters: int = 20,
                  seed: int = 0,
+                 crf: Optional[str] = 'dense',
                  crf_iters: int = 10,
+                 crf_kernels: Optional[dict] = None,
                  min_part_fraction: float = 0.05,
                  shard_size: int = 32,
                  batch_size: int = 4,
@@ -100,6 +114,18 @@ class PseudoPartLoop(BaseLoop):
         if feature_source not in ('backbone', 'pixel_decoder'):
             raise ValueError(f"feature_source must be 'backbone' or 'pixel_decoder', "
                              f'got {feature_source!r}')
+        if crf is not None and crf not in PART_REFINEMENTS:
+            raise ValueError(f"crf must be 'dense', 'windowed' or None, got {crf!r}")
+        self.crf, self.crf_kernels = crf, dict(crf_kernels or {})
+        if crf is not None:
+            accepted = inspect.signature(PART_REFINEMENTS[crf]).parameters
+            unknown = sorted(set(self.crf_kernels) - set(accepted) -
+                             {'image', 'labels', 'num_parts', 'iters'})
+            if unknown:
+                raise ValueError(f'crf_kernels: {unknown} are not settings of crf={crf!r}; '
+                                 f'it takes {sorted(set(accepted) - {"image", "labels"})}')
+            if crf == 'dense' and crf_iters > 0:
+                require_dense_crf()
         self.feature_source = feature_source
         self.out_dir, self.num_parts = out_dir, num_parts
         self.feature_levels, self.metric = tuple(feature_levels), metric
@@ -141,7 +167,9 @@ class PseudoPartLoop(BaseLoop):
                 metric=self.metric,
                 kmeans_iters=self.kmeans_iters,
                 seed=self.seed,
+                crf=self.crf,
                 crf_iters=self.crf_iters,
+                crf_kernels=self.crf_kernels,
                 min_part_fraction=self.min_part_fraction,
                 object_source=self.object_source,
                 score_thr=self.score_thr),
@@ -210,9 +238,10 @@ class PseudoPartLoop(BaseLoop):
             labels = labels[:, :h, :w]
             image = raw[b][:, :h, :w].float()
             for obj_id, cat, mask, part_map in zip(ids, cats, masks[:, :h, :w], labels):
-                if self.crf_iters > 0:
-                    part_map = refine_part_labels(
-                        image, part_map, self.num_parts, iters=self.crf_iters)
+                if self.crf is not None and self.crf_iters > 0:
+                    part_map = PART_REFINEMENTS[self.crf](
+                        image, part_map, self.num_parts, iters=self.crf_iters,
+                        **self.crf_kernels)
                 part_map = drop_small_parts(part_map, self.min_part_fraction)
                 if (oh, ow) != (h, w):
                     part_map = F.interpolate(

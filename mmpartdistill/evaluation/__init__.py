@@ -1,7 +1,9 @@
 from .evaluate import evaluate_part_predictions
+from .manual_ratings import RatingsError, read_ratings, summarize_ratings
 from .metrics import DumpPartPredictions, PartMapIoUMetric, PartMIoUMetric, PartProposalRecall
+from .spread import mean_std
 
 __all__ = [
     'DumpPartPredictions', 'PartMIoUMetric', 'PartMapIoUMetric', 'PartProposalRecall',
-    'evaluate_part_predictions'
+    'RatingsError', 'evaluate_part_predictions', 'mean_std', 'read_ratings', 'summarize_ratings'
 ]

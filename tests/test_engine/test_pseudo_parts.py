@@ -55,10 +55,27 @@ def test_generate_resume_and_merge(workspace):
     shards[1].unlink()
     generate(workspace, out)
     assert shards[1].read_text() == before
+    # the windowed torch CRF instead of the authors' dense CRF: other segments, same objects
+    generate(workspace, workspace / 'out_windowed', 'test_cfg.crf=windowed')
+    windowed = sorted((workspace / 'out_windowed/shards').glob('shard_*.json'))
+    assert [s.read_text() for s in windowed] != [s.read_text() for s in shards]
     # images loaded by two loader workers (the default, none on 2 cores): the same shards
     generate(workspace, workspace / 'out_w2', 'test_dataloader.num_workers=2')
     for shard in shards:
         assert (workspace / 'out_w2/shards' / shard.name).read_text() == shard.read_text()
+
+
+@pytest.mark.parametrize('option, message', [
+    ('test_cfg.crf=fancy', "crf must be 'dense', 'windowed' or None, got 'fancy'"),
+    ('test_cfg.crf_kernels.sxy=3', "crf_kernels: ['sxy'] are not settings of crf='dense'"),
+])
+def test_crf_settings_are_checked(workspace, option, message):
+    cmd = [
+        sys.executable, ROOT / 'tools/generate_pseudo_parts.py', CONFIG, '--out',
+        workspace / 'bad', '--cfg-options', 'load_from=None', option
+    ]
+    result = subprocess.run([str(c) for c in cmd], cwd=workspace, capture_output=True, text=True)
+    assert result.returncode != 0 and message in result.stderr
 
 
 def test_corrupted_shard_is_named(tmp_path):

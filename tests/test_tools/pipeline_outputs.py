@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 import torch
 from mmengine.config import Config
 
@@ -90,4 +91,5 @@ def check_inference_tools(pipeline: Path, work: Path, data_root: Path, tmp_path:
     rescored = json.loads((work / 'metrics.json').read_text())
     assert list(rescored) == list(summary)
     for row, scores in summary.items():
+        assert rescored[row].pop('per class (H)') == pytest.approx(scores.pop('per class (H)'))
         assert np.allclose(list(rescored[row].values()), list(scores.values())), row

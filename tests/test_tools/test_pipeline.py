@@ -16,16 +16,19 @@ from test_train_tools import run
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ROOT / 'configs/partdistill' / (
     'partdistill-pipeline_mask2former_effnet-lite0_synthetic-parts.py')
+ORACLE = ROOT / 'configs/partdistill' / (
+    'partdistill-pipeline-oracle_mask2former_effnet-lite0_synthetic-parts.py')
 NO_WORKERS = {
     'train_dataloader.num_workers': 0,
     'train_dataloader.persistent_workers': False,
 }
 
 
-def small_pipeline(tmp_path: Path, **benchmark) -> Path:
+def small_pipeline(tmp_path: Path, config: Path = CONFIG, **benchmark) -> Path:
     """The tiny pipeline on a 16-image benchmark with a few iterations per stage
-    (``benchmark``: other generator arguments, e.g. its ``classes``)."""
-    cfg = Config.fromfile(str(CONFIG))
+    (``benchmark``: other generator arguments, e.g. its ``classes``); its
+    evaluation stages, if any, shrunk like the stages of the same config."""
+    cfg = Config.fromfile(str(config))
     cfg.stage_config_dir = str(CONFIG.parent)
     cfg.synthetic_benchmark = dict(
         dict(generate=True, num_images=16, seed=5, image_size=96, val_fraction=0.5), **benchmark)
@@ -60,9 +63,20 @@ def small_pipeline(tmp_path: Path, **benchmark) -> Path:
         'test_dataloader.persistent_workers': False,
         **NO_WORKERS
     })
-    path = tmp_path / 'pipeline.py'
+    for stage in cfg.get('evaluation_stages', []):
+        like = [s for s in cfg.stages if s['config'] == stage.get('config')]
+        if like:
+            stage['cfg_options'] = dict(like[0]['cfg_options'], **stage['cfg_options'])
+    path = tmp_path / f'{config.stem}_small.py'
     cfg.dump(str(path))
     return path
+
+
+def part_counts(parts_file: Path) -> dict:
+    counts: dict = {}
+    for cat in json.loads(parts_file.read_text())['categories']:
+        counts[cat['supercategory']] = max(counts.get(cat['supercategory'], 0), cat['part_id'] + 1)
+    return counts
 
 
 def train_cmd(config: Path, work: Path, data_root: Path, *extra):
@@ -84,7 +98,12 @@ def test_pipeline_runs_every_stage_and_resumes_after_a_crash(tmp_path):
         'baseline: axis bands', 'baseline: colour k-means', 'stage 1: pseudo parts',
         'stage 2: part proposals', 'stage 3: ranked parts', 'stage 4: PartDistillation model'
     ]
-    assert all(0 <= v <= 100 for scores in summary.values() for v in scores.values())
+    per_class = summary['stage 4: PartDistillation model'].pop('per class (H)')
+    assert set(per_class) == {c['name'] for c in json.loads(
+        (data_root / 'annotations/objects_val.json').read_text())['categories']}
+    assert all(0 <= v <= 100 for v in per_class.values())
+    assert all(0 <= v <= 100 for scores in summary.values() for k, v in scores.items()
+               if k != 'per class (H)')
     assert 'stage 4: PartDistillation model' in (straight / 'summary.md').read_text()
     assert list((straight / 'predictions/overlays').glob('*_parts.png'))
     for r in (0, 1):
@@ -105,6 +124,22 @@ def test_pipeline_runs_every_stage_and_resumes_after_a_crash(tmp_path):
     assert set(table['k2']) >= {'stage 3', 'stage 4'}
     assert list(
         table['k2']['stage 4']) == ['C-mIoU (H)', 'C-mIoU (maj)', 'A-mIoU (H)', 'A-mIoU (maj)']
+    # the ceiling and the oracles, after the finished run
+    oracle = small_pipeline(tmp_path, ORACLE)
+    log = run(train_cmd(oracle, straight, data_root, '--resume'), tmp_path)
+    assert 'stage4_partdistill: finished earlier, skipped' in (straight /
+                                                               'pipeline.log').read_text()
+    summary = json.loads((straight / 'summary.json').read_text())
+    assert list(summary)[6:] == [
+        'ceiling: ground-truth parts (reads part labels)',
+        'oracle, ground-truth stage-1 labels: stage 3',
+        'oracle, ground-truth stage-1 labels: stage 4', 'oracle, ground-truth K: stage 3',
+        'oracle, ground-truth K: stage 4'
+    ]
+    true_k = part_counts(data_root / 'annotations/parts_train.json')
+    oracle_k = part_counts(straight / 'oracle_part_counts/part_ranking/labels/train/annotations/'
+                           'ranked_parts.json')
+    assert oracle_k == {name: k for name, k in true_k.items() if name in oracle_k}
     log = run([
         sys.executable, ROOT / 'tools/continue_self_training.py', config, '--work-dir', straight,
         '--rounds', '3'

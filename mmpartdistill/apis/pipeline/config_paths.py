@@ -41,3 +41,18 @@ def format_options(options: Dict[str, Any], values: Dict[str, Any]) -> Dict[str,
         return value
 
     return {key: fill(value) for key, value in options.items()}
+
+
+def reseed(value: Any, seed: int) -> Any:
+    """``value`` with every ``seed`` key, at any depth, set to ``seed``."""
+    if isinstance(value, dict):
+        return {k: seed if k == 'seed' else reseed(v, seed) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(reseed(v, seed) for v in value)
+    return value
+
+
+def with_seed(cfg: Config, seed: int) -> Config:
+    """The config with every seed it names (``randomness``, loops, models,
+    hooks) set to ``seed``; a config that names none is deterministic."""
+    return Config(reseed(cfg.to_dict(), seed), filename=cfg.filename)

@@ -2,10 +2,12 @@
 import json
 import os
 import os.path as osp
+import shutil
 import time
 from types import SimpleNamespace
 from typing import Dict, List, Optional
 
+from mmdet.registry import HOOKS
 from mmengine.config import Config
 from mmengine.dist import get_dist_info
 from mmengine.logging import MMLogger
@@ -21,10 +23,15 @@ from ...utils.process_group import join_process_group
 from ...utils.rank_zero import on_rank_zero
 from ...visualization import write_part_overlays
 from ..runner_cli import add_prediction_dump, wrap_for_any_device
-from .config_paths import format_options, with_data_root
+from .config_paths import format_options, with_data_root, with_seed
+from .seed_spread import PER_CLASS
 
-KINDS = ('train', 'test', 'pseudo_parts')
+KINDS = ('train', 'test', 'pseudo_parts', 'rank')
 DONE = 'stage.json'
+
+
+def format_scores(scores: dict) -> str:
+    return ', '.join(f'{k} {v:.1f}' for k, v in scores.items() if k != PER_CLASS)
 
 
 @RUNNERS.register_module()
@@ -40,7 +47,14 @@ class PartDistillationPipeline:
       ``<stage dir>/val_parts.json``;
     - ``kind='pseudo_parts'`` runs its :class:`PseudoPartLoop` on each of
       ``splits`` (``{split: objects file under data_root}``) into
-      ``<stage dir>/<split>/``.
+      ``<stage dir>/<split>/``;
+    - ``kind='rank'`` runs stage 3 again over the proposals of the train
+      stage ``source`` (copied from its ``part_ranking/``, not recomputed),
+      its ``PartRankingHook`` updated with ``ranking`` (hook settings), into
+      ``<stage dir>/part_ranking/``.
+
+    ``evaluation_stages`` (references that read part labels: the
+    supervised ceiling, oracles) run after ``stages``, the same way.
 
     ``config`` is relative to ``stage_config_dir`` (default: the pipeline
     config's folder). Every stage
@@ -60,6 +74,11 @@ class PartDistillationPipeline:
     (the config's) or with ``synthetic_benchmark.generate=True``: any other
     ``data_root`` without its files is an error, raised before anything is
     written, so a mistyped path never fills a new folder with generated data.
+    ``seed`` (None: each config's own) sets every seed of every stage
+    config: training, k-means, ranking, the random baselines.
+    ``stage_options`` (``{stage name: {key: value}}``) changes a stage's
+    config from the command line, after its ``cfg_options``:
+    ``--cfg-options stage_options.stage1_pseudo_parts.test_cfg.crf=windowed``.
     ``test()`` (``tools/test.py`` on the pipeline config) scores the val
     predictions of every finished stage again.
 
@@ -79,6 +98,8 @@ class PartDistillationPipeline:
                  val_split: dict,
                  synthetic_benchmark: Optional[dict] = None,
                  resume: bool = False,
+                 seed: Optional[int] = None,
+                 stage_options: Optional[Dict[str, dict]] = None,
                  launcher: str = 'none',
                  dist_cfg: Optional[dict] = None) -> None:
         names = [stage.get('name') for stage in stages]
@@ -91,6 +112,11 @@ class PartDistillationPipeline:
         self.work_dir, self.data_root = work_dir, data_root
         self.stages, self.config_dir, self.val_split = stages, config_dir, val_split
         self.synthetic_benchmark, self.resume, self.launcher = synthetic_benchmark, resume, launcher
+        self.seed, self.stage_options = seed, dict(stage_options or {})
+        unknown = sorted(set(self.stage_options) - set(names))
+        if unknown:
+            raise ValueError(f'stage_options names {unknown}, which are not stages of this '
+                             f'pipeline: {names}')
         self.generate = self.benchmark_to_generate()
         join_process_group(launcher, dist_cfg)
         os.makedirs(work_dir, exist_ok=True)
@@ -104,11 +130,13 @@ class PartDistillationPipeline:
         return cls(
             work_dir=cfg.work_dir,
             data_root=cfg.data_root,
-            stages=cfg.stages,
+            stages=list(cfg.stages) + list(cfg.get('evaluation_stages') or []),
             config_dir=cfg.get('stage_config_dir') or osp.dirname(osp.abspath(cfg.filename)),
             val_split=cfg.val_split,
             synthetic_benchmark=cfg.get('synthetic_benchmark'),
             resume=bool(cfg.get('resume', False)),
+            seed=cfg.get('seed'),
+            stage_options=cfg.get('stage_options'),
             launcher=cfg.get('launcher', 'none'),
             dist_cfg=cfg.get('env_cfg', {}).get('dist_cfg'))
 
@@ -148,8 +176,7 @@ class PartDistillationPipeline:
             values[name] = SimpleNamespace(dir=out, checkpoint=record['checkpoint'])
             for row, row_scores in record['rows'].items():
                 scores[row] = row_scores
-                self.logger.info(f'{row}: ' + ', '.join(f'{k} {v:.1f}'
-                                                        for k, v in row_scores.items()))
+                self.logger.info(f'{row}: ' + format_scores(row_scores))
         if get_dist_info()[0] == 0:
             self.write_summary(scores)
         return scores
@@ -178,8 +205,7 @@ class PartDistillationPipeline:
             scores.update(on_rank_zero(lambda: self.score_rows(stage, values)) or {})
         if get_dist_info()[0] == 0:
             for row, row_scores in scores.items():
-                self.logger.info(f'{row}: ' + ', '.join(f'{k} {v:.1f}'
-                                                        for k, v in row_scores.items()))
+                self.logger.info(f'{row}: ' + format_scores(row_scores))
         return scores
 
     def marker(self, name: str) -> str:
@@ -228,7 +254,10 @@ class PartDistillationPipeline:
     def stage_config(self, stage: dict, out: str, values: dict) -> Config:
         cfg = with_data_root(
             Config.fromfile(osp.join(self.config_dir, stage['config'])), self.data_root)
+        if self.seed is not None:
+            cfg = with_seed(cfg, self.seed)
         cfg.merge_from_dict(format_options(stage.get('cfg_options', {}), values))
+        cfg.merge_from_dict(self.stage_options.get(stage['name'], {}))
         cfg.work_dir, cfg.launcher = out, self.launcher
         fill_data_classes(cfg)
         wrap_for_any_device(cfg)
@@ -245,6 +274,9 @@ class PartDistillationPipeline:
                 split_cfg.work_dir = osp.join(out, split, 'logs')
                 Runner.from_cfg(split_cfg).test()
             return None
+        if stage['kind'] == 'rank':
+            self.rank_again(stage, out, values)
+            return None
         if stage['kind'] == 'test':
             add_prediction_dump(cfg, osp.join(out, 'val_parts.json'))
             Runner.from_cfg(cfg).test()
@@ -257,6 +289,28 @@ class PartDistillationPipeline:
         if stage.get('predict'):
             self.predict(cfg, checkpoint, stage['predict'].format(**values))
         return checkpoint
+
+    def rank_again(self, stage: dict, out: str, values: dict) -> None:
+        """Stage 3 of ``stage['source']`` again, with its hook's settings updated."""
+        name = stage.get('source')
+        (source, ) = [s for s in self.stages if s['name'] == name] or [None]
+        if source is None or name not in values:
+            raise ValueError(f'stage {stage["name"]!r}: source must name an earlier stage, '
+                             f'got {name!r}')
+        ranking = osp.join(out, 'part_ranking')
+        for folder in ('proposals', 'features'):
+            if not osp.exists(osp.join(ranking, folder)):
+                shutil.copytree(osp.join(values[name].dir, 'part_ranking', folder),
+                                osp.join(ranking, folder))
+        cfg = self.stage_config(source, osp.join(out, 'logs'), values)
+        hooks = [h for h in cfg.get('custom_hooks', []) if h['type'] == 'PartRankingHook']
+        if not hooks:
+            raise ValueError(f'stage {stage["name"]!r}: {source["config"]} has no PartRankingHook')
+        hook = dict(hooks[0], **format_options(stage.get('ranking', {}), values))
+        cfg.custom_hooks = []
+        runner = Runner.from_cfg(cfg)
+        runner.load_checkpoint(values[name].checkpoint)
+        HOOKS.build(hook).rank(runner, ranking)
 
     def predict(self, cfg: Config, checkpoint: str, out_file: str) -> None:
         """The val split's part predictions of a trained stage, with overlays."""
@@ -292,6 +346,10 @@ class PartDistillationPipeline:
                 'A-mIoU (maj)': miou['majority']['A-mIoU'],
                 'mACC (maj)': miou['majority']['mACC'],
                 'AR@100': result['proposal_recall']['AR@100'],
+                PER_CLASS: {
+                    objects.categories[c]['name']: v
+                    for c, v in sorted(miou['hungarian']['per_class_mIoU'].items())
+                },
             }
         return rows
 
@@ -299,7 +357,7 @@ class PartDistillationPipeline:
         atomic_write_json(scores, osp.join(self.work_dir, 'summary.json'))
         if not scores:
             return
-        columns = list(next(iter(scores.values())))
+        columns = [c for c in next(iter(scores.values())) if c != PER_CLASS]
         lines = ['| val split | ' + ' | '.join(columns) + ' |', '|---' * (len(columns) + 1) + '|']
         lines += [
             f'| {row} | ' + ' | '.join(f'{s[c]:.1f}' for c in columns) + ' |'

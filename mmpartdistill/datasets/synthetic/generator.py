@@ -30,13 +30,14 @@ def categories(classes: Tuple[ObjectClass, ...]) -> Dict[str, list]:
     objects = [dict(id=i + 1, name=c.name) for i, c in enumerate(classes)]
     parts = []
     for obj_id, obj_class in enumerate(classes, 1):
-        for part in obj_class.part_names:
+        for part_id, part in enumerate(obj_class.part_names):
             parts.append(
                 dict(
                     id=len(parts) + 1,
                     name=f'{obj_class.name} {part}',
                     supercategory=obj_class.name,
-                    object_category_id=obj_id))
+                    object_category_id=obj_id,
+                    part_id=part_id))
     return dict(objects=objects, parts=parts)
 
 

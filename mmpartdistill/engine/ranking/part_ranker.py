@@ -8,6 +8,7 @@ import torch
 from mmengine.dist import get_dist_info
 from mmengine.logging import MMLogger
 
+from ...datasets.categories import parts_per_class_of
 from ...datasets.coco_rle import mask_to_coco_fields
 from ...datasets.objects_file import AnnotationFormatError
 from ...utils import atomic_write_json, atomic_writer
@@ -24,7 +25,7 @@ from .proposal_shards import (object_proposals, proposal_prediction_records, pro
                               read_proposal_shard, unpack_masks, write_proposal_shard)
 
 CENTROIDS = 'centroids.npz'
-PART_COUNTS = ('fixed', 'per_object')
+PART_COUNTS = ('fixed', 'per_object', 'file')
 
 
 class PartRanker:
@@ -42,7 +43,10 @@ class PartRanker:
        ``part_count='per_object'`` each class is then clustered again with
        its own K, chosen without labels: the mean number of distinct
        clusters its objects show when labelled at ``num_clusters``
-       (:mod:`.part_counts`). They go to ``out_dir/centroids.npz``.
+       (:mod:`.part_counts`). With ``part_count='file'`` each class takes
+       the part count of ``part_count_file``, any parts file (an
+       evaluation-only oracle when it holds ground truth). They go to
+       ``out_dir/centroids.npz``.
     4. Labels: every object of every split is labelled by
        :func:`label_object` with ``part_area`` and ``part_score``; each
        split's parts (part_id = cluster index; a class's part categories are
@@ -64,6 +68,7 @@ class PartRanker:
                  *,
                  num_clusters: int = 8,
                  part_count: str = 'fixed',
+                 part_count_file: Optional[str] = None,
                  top: int = 200,
                  keep_area: float = 0.05,
                  keep_score: float = 0.3,
@@ -86,7 +91,10 @@ class PartRanker:
         if part_count not in PART_COUNTS:
             raise ValueError(f'part_count must be one of {PART_COUNTS}, got {part_count!r}')
         self.out_dir, self.num_clusters, self.top = out_dir, num_clusters, top
-        self.part_count = part_count
+        if (part_count == 'file') != (part_count_file is not None):
+            raise ValueError("part_count='file' and part_count_file go together; got "
+                             f'part_count={part_count!r}, part_count_file={part_count_file!r}')
+        self.part_count, self.part_count_file = part_count, part_count_file
         self.keep_area, self.keep_score = keep_area, keep_score
         self.part_area, self.part_score, self.temperature = part_area, part_score, temperature
         self.kmeans_iters, self.seed, self.backend = kmeans_iters, seed, backend
@@ -112,6 +120,7 @@ class PartRanker:
                 fit_images=dataset_fingerprint(datasets[fit_split]),
                 num_clusters=self.num_clusters,
                 part_count=self.part_count,
+                part_count_file=self.part_count_file,
                 top=self.top,
                 keep_area=self.keep_area,
                 keep_score=self.keep_score,
@@ -223,12 +232,32 @@ class PartRanker:
                         f'K={self.num_clusters}): ' +
                         ', '.join(f'{names[c]} {counts[c]} ({shown[c][1] / shown[c][0]:.2f})'
                                   for c in sorted(counts)))
+        if self.part_count == 'file':
+            counts = self.file_part_counts(classes, names)
+            for k, group in group_by_count(counts).items():
+                centroids.update(
+                    cluster_classes(bank, group, k, self.kmeans_iters, self.seed,
+                                    self.memory_limit_mb, self.backend, self.cluster_device))
         clustered = sorted(centroids)
         table = np.full((len(clustered), self.num_clusters, bank.dim), np.nan, np.float32)
         for i, c in enumerate(clustered):
             table[i, :len(centroids[c])] = centroids[c]
         with atomic_writer(osp.join(self.out_dir, CENTROIDS), 'wb') as f:
             np.savez(f, class_ids=np.array(clustered, np.int64), centroids=table)
+
+    def file_part_counts(self, classes: List[int], names: Dict[int, str]) -> Dict[int, int]:
+        """``{class id: K}`` of ``part_count_file``, each between 1 and ``num_clusters``."""
+        counts = dict(
+            zip(classes, parts_per_class_of(self.part_count_file,
+                                            tuple(names[c] for c in classes))))
+        bad = {names[c]: k for c, k in counts.items() if not 1 <= k <= self.num_clusters}
+        if bad:
+            raise ValueError(f'{self.part_count_file}: part counts {bad} are not between 1 and '
+                             f'num_clusters={self.num_clusters}')
+        MMLogger.get_current_instance().info(
+            f'part ranking: parts per class from {self.part_count_file}: ' +
+            ', '.join(f'{names[c]} {k}' for c, k in sorted(counts.items())))
+        return counts
 
     def load_centroids(self) -> Dict[int, np.ndarray]:
         """``{class id: [k_c, D]}`` unit-norm centroids."""
