@@ -1,8 +1,9 @@
 """Every stage of a pipeline config over several seeds, and the figures with their spread.
 
-    python tools/run_seeds.py configs/partdistill/partdistill-pipeline-ceiling_mask2former_effnet-lite0_synthetic-parts.py \\
-        --work-dir W --seeds 0 1 2 [--cfg-options data_root=D]
+    python tools/run_seeds.py CONFIG --work-dir W --seeds 0 1 2 [--cfg-options data_root=D]
 
+CONFIG is a pipeline config; the method with its supervised ceiling is
+configs/partdistill/partdistill-pipeline-ceiling_mask2former_effnet-lite0_synthetic-parts.py.
 Seed S runs ``tools/train.py CONFIG --work-dir W/seed_S --resume
 --cfg-options seed=S ...`` (every seed of every stage config set to S;
 finished seeds and stages are skipped, an interrupted one resumes). Then

@@ -3,8 +3,9 @@
 Mean-field inference over every pair of pixels of the object's box, with
 the permutohedral-lattice filtering of ``pydensecrf`` (PyPI: pydensecrf2).
 Pixels outside the object take one more label of their own with a certain
-unary: under the Potts model their messages weigh on every part alike, so
-they never pull a part over the object's edge, as in the windowed CRF of
+unary, and that label exchanges no messages: parts interact as in the Potts
+model, pixels beyond the object never pull a part over its edge nor draw
+the object's pixels out of every part, as in the windowed CRF of
 :mod:`.part_refinement`.
 """
 import importlib.util
@@ -65,6 +66,12 @@ def refine_part_labels_dense(image: torch.Tensor,
     crop_inside = crop >= 0
     h, w = crop.shape
     outside = num_parts  # the extra label of the pixels beyond the object
+
+    def beside_the_object(weight: float) -> np.ndarray:
+        # Potts among the parts (pydensecrf's Potts(w) is the diagonal -w); the
+        # outside label sends and takes no message, so pixels beyond the
+        # object neither pull nor push any part
+        return np.array([-weight] * num_parts + [0.0], np.float32)
     rest = (1 - label_confidence - CERTAIN) / (num_parts - 1)
     prob = np.full((num_parts + 1, h, w), rest, dtype=np.float32)
     prob[outside] = CERTAIN
@@ -75,9 +82,10 @@ def refine_part_labels_dense(image: torch.Tensor,
         image[:, y0:y1, x0:x1].permute(1, 2, 0).clamp(0, 255).to(torch.uint8).cpu().numpy())
     crf = dcrf.DenseCRF2D(w, h, num_parts + 1)
     crf.setUnaryEnergy(np.ascontiguousarray(-np.log(prob).reshape(num_parts + 1, -1)))
-    crf.addPairwiseGaussian(sxy=gaussian_sxy, compat=gaussian_compat)
+    crf.addPairwiseGaussian(sxy=gaussian_sxy, compat=beside_the_object(gaussian_compat))
     crf.addPairwiseBilateral(
-        sxy=bilateral_sxy, srgb=bilateral_srgb, rgbim=rgb, compat=bilateral_compat)
+        sxy=bilateral_sxy, srgb=bilateral_srgb, rgbim=rgb,
+        compat=beside_the_object(bilateral_compat))
     q = np.asarray(crf.inference(iters), dtype=np.float32).reshape(num_parts + 1, h, w)
     refined = torch.from_numpy(q[:num_parts].argmax(0)).to(labels)
     out = labels.clone()

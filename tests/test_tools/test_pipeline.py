@@ -99,7 +99,7 @@ def test_pipeline_runs_every_stage_and_resumes_after_a_crash(tmp_path):
         'stage 2: part proposals', 'stage 3: ranked parts', 'stage 4: PartDistillation model'
     ]
     per_class = summary['stage 4: PartDistillation model'].pop('per class (H)')
-    assert set(per_class) == {c['name'] for c in json.loads(
+    assert per_class and set(per_class) <= {c['name'] for c in json.loads(
         (data_root / 'annotations/objects_val.json').read_text())['categories']}
     assert all(0 <= v <= 100 for v in per_class.values())
     assert all(0 <= v <= 100 for scores in summary.values() for k, v in scores.items()
