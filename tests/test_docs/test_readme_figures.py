@@ -28,9 +28,11 @@ def table(text: str, first_header: str) -> dict:
 
 
 def test_readme_results_table_is_the_results_page_table():
-    ours = table(README, 'val split, seed 42')
-    theirs = table(DOCS['results.md'], 'val split, seed 42')
-    assert len(ours) == 6
+    ours = table(README, 'test split (data seed 42), 3 seeds')
+    theirs = table(DOCS['results.md'], 'test split (data seed 42), 3 seeds')
+    assert len(ours) == 7 and any(label.startswith('ceiling') for label in ours)
+    assert all('±' in cell for cells in ours.values() for c, cell in cells.items()
+               if c != 'config'), 'every figure with its spread'
     for label, cells in ours.items():
         [source] = [row for name, row in theirs.items() if name.startswith(label)]
         for column, value in cells.items():

@@ -131,10 +131,9 @@ def test_pipeline_runs_every_stage_and_resumes_after_a_crash(tmp_path):
                                                                'pipeline.log').read_text()
     summary = json.loads((straight / 'summary.json').read_text())
     assert list(summary)[6:] == [
-        'ceiling: ground-truth parts (reads part labels)',
-        'oracle, ground-truth stage-1 labels: stage 3',
-        'oracle, ground-truth stage-1 labels: stage 4', 'oracle, ground-truth K: stage 3',
-        'oracle, ground-truth K: stage 4'
+        'ceiling: ground-truth parts (reads part labels)', 'oracle, ground-truth K: stage 3',
+        'oracle, ground-truth K: stage 4', 'oracle, ground-truth stage-1 labels: stage 3',
+        'oracle, ground-truth stage-1 labels: stage 4'
     ]
     true_k = part_counts(data_root / 'annotations/parts_train.json')
     oracle_k = part_counts(straight / 'oracle_part_counts/part_ranking/labels/train/annotations/'

@@ -265,6 +265,9 @@ class PartDistillationPipeline:
 
     def run_stage(self, stage: dict, out: str, values: dict) -> Optional[str]:
         """Run one stage; returns its checkpoint (train stages) or None."""
+        if stage['kind'] == 'rank':
+            self.rank_again(stage, out, values)
+            return None
         cfg = self.stage_config(stage, out, values)
         if stage['kind'] == 'pseudo_parts':
             for split, objects_file in stage['splits'].items():
@@ -273,9 +276,6 @@ class PartDistillationPipeline:
                 split_cfg.test_cfg.out_dir = osp.join(out, split)
                 split_cfg.work_dir = osp.join(out, split, 'logs')
                 Runner.from_cfg(split_cfg).test()
-            return None
-        if stage['kind'] == 'rank':
-            self.rank_again(stage, out, values)
             return None
         if stage['kind'] == 'test':
             add_prediction_dump(cfg, osp.join(out, 'val_parts.json'))
