@@ -97,3 +97,30 @@ def test_testing_an_unfinished_pipeline_names_the_stage_configs(tmp_path):
     with pytest.raises(RuntimeError, match=r'no finished stage.*'
                        r'mask2former_effnet-lite0_1xb4-1k_synthetic-objects\.py'):
         pipeline.test()
+
+
+def test_stage_options_seed_and_evaluation_stages(tmp_path):
+    common = dict(work_dir=str(tmp_path), data_root='d', config_dir='.', val_split={})
+    stages = [dict(name='a', kind='test', config='c.py')]
+    with pytest.raises(ValueError, match=r"stage_options names \['b'\], which are not stages"):
+        PartDistillationPipeline(stages=stages, stage_options={'b': {}}, **common)
+    cfg = Config.fromfile(str(PIPELINE.with_name(
+        'partdistill-pipeline-oracle_mask2former_effnet-lite0_synthetic-parts.py')))
+    cfg.work_dir = str(tmp_path / 'work')
+    pipeline = PartDistillationPipeline.from_cfg(cfg)
+    names = [s['name'] for s in pipeline.stages]
+    assert names[:6] == [s['name'] for s in Config.fromfile(str(PIPELINE)).stages]
+    assert names[6:] == [
+        'ceiling_supervised', 'oracle_part_counts', 'oracle_part_counts_partdistill',
+        'oracle_stage1_labels', 'oracle_stage1_labels_partdistill'
+    ]
+    with pytest.raises(ValueError, match='source must name an earlier stage'):
+        pipeline.rank_again(dict(name='r', source='nothing'), str(tmp_path), {})
+
+
+def test_part_count_file_needs_its_file(tmp_path):
+    from mmpartdistill.engine.ranking.part_ranker import PartRanker
+    with pytest.raises(ValueError, match="part_count='file' and part_count_file go together"):
+        PartRanker(str(tmp_path), part_count='file')
+    with pytest.raises(ValueError, match='go together'):
+        PartRanker(str(tmp_path), part_count='fixed', part_count_file='parts.json')
