@@ -68,7 +68,9 @@ def small_pipeline(tmp_path: Path, config: Path = CONFIG, **benchmark) -> Path:
         like = [s for s in cfg.stages if s['config'] == stage.get('config') or
                 (stage['name'] == 'ceiling_supervised' and s['name'] == 'stage4_partdistill')]
         if like:
-            stage['cfg_options'] = dict(like[0]['cfg_options'], **stage['cfg_options'])
+            shrink = {k: v for k, v in like[0]['cfg_options'].items()
+                      if not k.startswith('train_dataloader.dataset.')}  # not its labels
+            stage['cfg_options'] = dict(shrink, **stage['cfg_options'])
     path = tmp_path / f'{config.stem}_small.py'
     cfg.dump(str(path))
     return path
