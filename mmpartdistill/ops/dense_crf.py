@@ -13,6 +13,8 @@ import importlib.util
 import numpy as np
 import torch
 
+from .part_refinement import object_box
+
 # the authors' kernels: bilateral sxy 20 and compat 10, Gaussian compat 3
 AUTHORS_KERNELS = dict(
     bilateral_sxy=20.0, bilateral_srgb=13.0, bilateral_compat=10.0, gaussian_sxy=3.0,
@@ -59,9 +61,7 @@ def refine_part_labels_dense(image: torch.Tensor,
     if num_parts < 2 or not inside.any():
         return labels
     dcrf = require_dense_crf()
-    ys, xs = torch.nonzero(inside, as_tuple=True)
-    y0, y1 = int(ys.min()), int(ys.max()) + 1
-    x0, x1 = int(xs.min()), int(xs.max()) + 1
+    y0, y1, x0, x1 = object_box(inside)
     crop = labels[y0:y1, x0:x1].cpu().numpy()
     crop_inside = crop >= 0
     h, w = crop.shape

@@ -18,6 +18,12 @@ def _window_offsets(window: int, device) -> torch.Tensor:
     return torch.stack(torch.meshgrid(r, r, indexing='ij')).flatten(1)  # [2, w*w]
 
 
+def object_box(inside: torch.Tensor) -> tuple:
+    """``(y0, y1, x0, x1)``, the end-exclusive box of a non-empty ``[H, W]`` mask."""
+    ys, xs = torch.nonzero(inside, as_tuple=True)
+    return int(ys.min()), int(ys.max()) + 1, int(xs.min()), int(xs.max()) + 1
+
+
 def refine_part_labels(image: torch.Tensor,
                        labels: torch.Tensor,
                        num_parts: int,
@@ -44,10 +50,8 @@ def refine_part_labels(image: torch.Tensor,
     inside = labels >= 0
     if num_parts < 2 or not inside.any():
         return labels
-    ys, xs = torch.nonzero(inside, as_tuple=True)
     pad = window // 2
-    y0, y1 = int(ys.min()), int(ys.max()) + 1
-    x0, x1 = int(xs.min()), int(xs.max()) + 1
+    y0, y1, x0, x1 = object_box(inside)
     crop_labels = labels[y0:y1, x0:x1]
     crop_inside = inside[y0:y1, x0:x1].float()
     h, w = crop_labels.shape
