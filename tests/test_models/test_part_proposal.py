@@ -204,3 +204,36 @@ def test_select_is_soft_nms_one_by_one(seed):
     order, want = soft_nms_reference(masks, scores, 0.7, 15)
     assert kept.ids.tolist() == order
     assert torch.equal(kept.scores, want)
+
+
+@pytest.mark.parametrize('features', [('pixel_decoder', ), ('query', 'pixel_decoder')])
+def test_pooled_proposal_features(features):
+    model = build(proposal_features=features).eval()
+    data = model.data_preprocessor(batch(objects=True, seed=5), training=False)
+    with torch.no_grad():
+        results = model(**data, mode='predict')
+    dim = model.feature_dim()
+    assert dim == 64 * len(features)
+    for result in results:
+        feats = result.pred_instances.query_feats
+        assert feats.shape == (len(result.pred_instances), dim)
+        torch.testing.assert_close(feats.norm(dim=1), torch.ones(len(feats)))
+
+    # the pooled feature is the weighted mean of the pixels it covers
+    mask_feature = torch.zeros(2, 4, 4)
+    mask_feature[0, :, :2], mask_feature[1, :, 2:] = 1.0, 1.0  # left / right halves
+    weights = torch.zeros(2, 16, 16)
+    weights[0, :, :6], weights[1, :, 10:] = 1.0, 0.5
+    model.proposal_features = ('pixel_decoder', )
+    pooled = model.features_of(torch.zeros(2, 3), mask_feature, weights, (16, 16))
+    torch.testing.assert_close(pooled, torch.eye(2), atol=1e-6, rtol=0)
+    model.proposal_features = ('query', 'pixel_decoder')
+    queries = torch.nn.functional.normalize(torch.ones(2, 2), dim=1)
+    both = model.features_of(queries, mask_feature, weights, (16, 16))
+    torch.testing.assert_close(both[:, :2], queries / 2**0.5)
+
+
+def test_proposal_features_are_checked():
+    for bad in ((), ('query', 'query'), ('backbone', )):
+        with pytest.raises(ValueError, match='proposal_features'):
+            build(proposal_features=bad)

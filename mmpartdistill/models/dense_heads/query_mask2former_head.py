@@ -10,7 +10,8 @@ from torch import Tensor
 
 class QueryMask2FormerHead(Mask2FormerHead):
     """Mask2Former's head that keeps each query's feature (the
-    decoder-normalised query embedding, L2 normalised) of its last forward.
+    decoder-normalised query embedding, L2 normalised) and the pixel
+    decoder's mask features ``[B, C, H/4, W/4]`` of its last forward.
 
     ``forward``, ``loss`` and ``predict`` are Mask2Former's, so the head
     works in a stock :class:`Mask2Former`; :meth:`predict_with_queries`
@@ -22,11 +23,12 @@ class QueryMask2FormerHead(Mask2FormerHead):
     """
 
     last_queries: Optional[Tensor] = None
+    last_mask_feature: Optional[Tensor] = None
 
     def _forward_head(self, decoder_out: Tensor, mask_feature: Tensor,
                       attn_mask_target_size: Tuple[int, int]) -> Tuple[Tensor, Tensor, Tensor]:
         # called after every decoder layer: the last call leaves the last layer's queries
-        self.last_queries = decoder_out
+        self.last_queries, self.last_mask_feature = decoder_out, mask_feature
         return super()._forward_head(decoder_out, mask_feature, attn_mask_target_size)
 
     def predict_with_queries(self, x: Tuple[Tensor],

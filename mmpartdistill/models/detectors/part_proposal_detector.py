@@ -16,6 +16,8 @@ from ..dense_heads.query_mask2former_head import QueryMask2FormerHead
 from ..utils import freeze_modules, mask_iou
 from .object_inputs import check_objects
 
+PROPOSAL_FEATURES = ('query', 'pixel_decoder')
+
 
 @MODELS.register_module()
 class PartProposalDetector(Mask2Former):
@@ -34,8 +36,9 @@ class PartProposalDetector(Mask2Former):
     ``pred_instances`` holds per proposal what MMDetection's metrics and
     visualizer read, ``masks`` (image size), ``bboxes``, ``scores`` and
     ``labels`` (0, the head's one foreground class), and ``query_feats``
-    (unit-norm query features), ``part_ids`` (the query index),
-    ``object_ids`` and ``object_labels`` (the object's class).
+    (each proposal's unit-norm feature, see ``proposal_features``),
+    ``part_ids`` (the query index), ``object_ids`` and ``object_labels``
+    (the object's class).
 
     The objects are inputs: a data sample without them is an error that
     says what to add to the test pipeline.
@@ -48,6 +51,12 @@ class PartProposalDetector(Mask2Former):
             better one and has its score scaled by ``1 - IoU``.
         mask_thr: probability above which a pixel belongs to a proposal.
         crop_batch: object crops per forward pass (bounds memory).
+        proposal_features: what each proposal's feature (the one stage 3
+            clusters) is made of, concatenated in this order when several:
+            ``'query'``, its query embedding (the authors'), and
+            ``'pixel_decoder'``, the pixel decoder's mask features averaged
+            over the proposal's pixels inside the object, weighted by its
+            mask probability. Each is L2-normalised, and so is the whole.
         frozen_modules: dotted names of submodules whose weights stay fixed
             and whose normalisation stays in eval mode (the authors freeze
             ``backbone`` and ``panoptic_head.pixel_decoder.encoder``).
@@ -65,10 +74,16 @@ class PartProposalDetector(Mask2Former):
                  dedup_iou: float = 0.7,
                  crop_batch: int = 8,
                  frozen_modules: Sequence[str] = (),
+                 proposal_features: Sequence[str] = ('query', ),
                  **kwargs) -> None:
         super().__init__(**kwargs)
         if not crop_sizes:
             raise ValueError('crop_sizes must name at least one (h, w)')
+        if not proposal_features or set(proposal_features) - set(PROPOSAL_FEATURES) or len(
+                set(proposal_features)) != len(proposal_features):
+            raise ValueError('proposal_features must name some of '
+                             f'{PROPOSAL_FEATURES}, each once, got {proposal_features!r}')
+        self.proposal_features = tuple(proposal_features)
         self.crop_sizes = [tuple(size) for size in crop_sizes]
         self.context, self.max_per_object, self.mask_thr = context, max_per_object, mask_thr
         self.dedup_iou, self.crop_batch = dedup_iou, crop_batch
@@ -125,12 +140,15 @@ class PartProposalDetector(Mask2Former):
             sample.pred_instances = parts
         return batch_data_samples
 
-    def head_outputs(self, images: Tensor, samples: SampleList) -> Tuple[Tensor, Tensor, Tensor]:
+    def head_outputs(self, images: Tensor,
+                     samples: SampleList) -> Tuple[Tensor, Tensor, Tensor, Tensor]:
         """Per crop: foreground probabilities ``[B, Q]``, mask logits
-        ``[B, Q, H, W]`` and query features ``[B, Q, C]``."""
+        ``[B, Q, H, W]``, query features ``[B, Q, C]`` and the pixel
+        decoder's mask features ``[B, C', H/4, W/4]``."""
         cls_logits, mask_logits, feats = self.panoptic_head.predict_with_queries(
             self.extract_feat(images), samples)
-        return cls_logits.softmax(-1)[..., 0], mask_logits, feats
+        return (cls_logits.softmax(-1)[..., 0], mask_logits, feats,
+                self.panoptic_head.last_mask_feature)
 
     def combine(self, outputs: List[InstanceData], sample: DetDataSample, m: int,
                 object_mask: Tensor) -> InstanceData:
@@ -183,7 +201,7 @@ class PartProposalDetector(Mask2Former):
 
     def object_output(self, sample: DetDataSample, m: int, object_mask: Tensor,
                       box: Tuple[int, int, int, int], size: Tuple[int, int], fg: Tensor,
-                      mask_logits: Tensor, feats: Tensor) -> InstanceData:
+                      mask_logits: Tensor, queries: Tensor, mask_feature: Tensor) -> InstanceData:
         """Proposals of object ``m`` (mask ``object_mask``), as image-size masks cut to it."""
         x1, y1, x2, y2 = box
         logits = mask_logits[None, :, :size[0], :size[1]]
@@ -196,6 +214,7 @@ class PartProposalDetector(Mask2Former):
         mask_score = (prob * inside).flatten(1).sum(1) / area.clamp(min=1)
         inside_fraction = area / whole.flatten(1).sum(1).clamp(min=1)
         scores = fg * mask_score * inside_fraction
+        feats = self.features_of(queries, mask_feature, prob * obj, size)
         keep = torch.nonzero(area > 0).flatten()
         h, w = sample.img_shape
         masks = inside.new_zeros((len(keep), h, w))
@@ -209,9 +228,37 @@ class PartProposalDetector(Mask2Former):
             object_labels=torch.full_like(keep, int(sample.gt_instances.labels[m])),
             labels=torch.zeros_like(keep))
 
+    def features_of(self, queries: Tensor, mask_feature: Tensor, weights: Tensor,
+                    size: Tuple[int, int]) -> Tensor:
+        """``[Q, D]`` proposal features (``proposal_features``) of one crop
+        whose valid part is ``size``; ``weights [Q, h, w]`` over the object's
+        context box are the proposals' mask probabilities inside the object."""
+        parts = []
+        for name in self.proposal_features:
+            if name == 'query':
+                parts.append(queries)
+                continue
+            crop = F.interpolate(
+                mask_feature[None], scale_factor=4.0, mode='bilinear',
+                align_corners=False)[:, :, :size[0], :size[1]]
+            pixels = F.interpolate(
+                crop, size=weights.shape[1:], mode='bilinear', align_corners=False)[0]
+            pooled = torch.einsum('qhw,chw->qc', weights, pixels)
+            parts.append(F.normalize(pooled / weights.flatten(1).sum(1, keepdim=True).clamp(
+                min=1e-6), dim=-1))
+        return parts[0] if len(parts) == 1 else F.normalize(torch.cat(parts, 1), dim=-1)
+
+    def feature_dim(self) -> int:
+        """Length of a proposal feature."""
+        head = self.panoptic_head
+        dims = dict(
+            query=head.query_feat.weight.shape[1],
+            pixel_decoder=head.pixel_decoder.mask_feature.out_channels)
+        return sum(dims[name] for name in self.proposal_features)
+
     def empty(self, sample: DetDataSample) -> InstanceData:
         h, w = sample.img_shape
-        channels = self.panoptic_head.query_feat.weight.shape[1]
+        channels = self.feature_dim()
         none = torch.zeros(0, dtype=torch.long)
         return InstanceData(
             masks=torch.zeros((0, h, w), dtype=torch.bool),
