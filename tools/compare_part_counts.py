@@ -23,7 +23,7 @@ import numpy as np
 from mmengine.config import Config, DictAction
 
 from mmpartdistill.apis import PartDistillationPipeline
-from mmpartdistill.utils import atomic_write_json, atomic_writer
+from mmpartdistill.utils import atomic_write_json, atomic_writer, markdown_table
 
 COLUMNS = ('C-mIoU (H)', 'C-mIoU (maj)', 'A-mIoU (H)', 'A-mIoU (maj)')
 
@@ -102,16 +102,11 @@ def main() -> None:
 
 def write_tables(table: dict, root: str) -> None:
     atomic_write_json(table, osp.join(root, 'summary.json'))
-    lines = [
-        '| variant | parts per class | ' + ' | '.join(f'stage 3 {c}' for c in COLUMNS[:2]) + ' | ' +
-        ' | '.join(f'stage 4 {c}' for c in COLUMNS[:2]) + ' |', '|---' * 6 + '|'
-    ]
-    for name, row in table.items():
-        cells = [
-            f"{row[s][c]:.1f}" if s in row else '' for s in ('stage 3', 'stage 4')
-            for c in COLUMNS[:2]
-        ]
-        lines.append(f'| {name} | {row["parts_per_class"]} | ' + ' | '.join(cells) + ' |')
+    cells = [(s, c) for s in ('stage 3', 'stage 4') for c in COLUMNS[:2]]
+    lines = markdown_table(['variant', 'parts per class', *(f'{s} {c}' for s, c in cells)],
+                           ([name, str(row['parts_per_class']),
+                             *(f'{row[s][c]:.1f}' if s in row else '' for s, c in cells)]
+                            for name, row in table.items()))
     with atomic_writer(osp.join(root, 'summary.md')) as f:
         f.write('\n'.join(lines) + '\n')
     print('\n'.join(lines))

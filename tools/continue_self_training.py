@@ -18,7 +18,7 @@ import shutil
 from mmengine.config import Config, DictAction
 
 from mmpartdistill.apis import PartDistillationPipeline
-from mmpartdistill.utils import atomic_writer
+from mmpartdistill.utils import atomic_writer, markdown_table
 
 COLUMNS = ('C-mIoU (H)', 'C-mIoU (maj)', 'A-mIoU (H)', 'A-mIoU (maj)')
 
@@ -67,10 +67,8 @@ def main() -> None:
             pipeline.predict(predict_cfg, osp.join(out, checkpoint), path)
         rows[f'round {r}'] = pipeline.score_rows(dict(rows={'r': path}), values)['r']
     rows = dict(sorted(rows.items(), key=lambda item: int(item[0].split()[1])))
-    lines = ['| self-training | ' + ' | '.join(COLUMNS) + ' |', '|---' * (len(COLUMNS) + 1) + '|']
-    lines += [
-        f'| {r} | ' + ' | '.join(f'{s[c]:.1f}' for c in COLUMNS) + ' |' for r, s in rows.items()
-    ]
+    lines = markdown_table(['self-training', *COLUMNS],
+                           ([r, *(f'{s[c]:.1f}' for c in COLUMNS)] for r, s in rows.items()))
     with atomic_writer(osp.join(out, 'rounds.md')) as f:
         f.write('\n'.join(lines) + '\n')
     print('\n'.join(lines))

@@ -8,7 +8,7 @@ raters ± the standard deviation between them.
 import argparse
 
 from mmpartdistill.evaluation import RatingsError, summarize_ratings
-from mmpartdistill.utils import atomic_write_json
+from mmpartdistill.utils import atomic_write_json, markdown_table
 
 
 def cell(figure: dict) -> str:
@@ -29,11 +29,11 @@ def main() -> None:
     scale = summary['scale']
     print(f'{len(summary["raters"])} raters ({", ".join(summary["raters"])}), scale '
           f'{scale["min"]}-{scale["max"]}; mean ± std between raters (raters)')
-    print('| class | ' + ' | '.join(criteria) + ' |\n' + '|---' * (len(criteria) + 1) + '|')
-    for name, scores in summary['classes'].items():
-        print(f'| {name} | ' + ' | '.join(cell(scores[c]) for c in criteria) + ' |')
-    print('| overall (per rater, then between raters) | ' +
-          ' | '.join(cell(summary['overall'][c]) for c in criteria) + ' |')
+    rows = [[name, *(cell(scores[c]) for c in criteria)]
+            for name, scores in summary['classes'].items()]
+    rows.append(['overall (per rater, then between raters)',
+                 *(cell(summary['overall'][c]) for c in criteria)])
+    print('\n'.join(markdown_table(['class', *criteria], rows)))
     for path in summary['replaced']:
         print(f'note: {path} was replaced by a later file of the same rater')
     if args.out:

@@ -17,7 +17,7 @@ from mmengine.runner import Runner
 from ...datasets import ObjectsFile, PartsFile, load_predictions, make_synthetic_parts
 from ...engine.data_classes import fill_data_classes
 from ...evaluation import evaluate_part_predictions
-from ...utils import atomic_write_json, atomic_writer
+from ...utils import atomic_write_json, atomic_writer, markdown_table
 from ...utils.peak_memory import peak_memory_mb, reset_peak_memory
 from ...utils.process_group import join_process_group
 from ...utils.rank_zero import on_rank_zero
@@ -358,11 +358,9 @@ class PartDistillationPipeline:
         if not scores:
             return
         columns = [c for c in next(iter(scores.values())) if c != PER_CLASS]
-        lines = ['| val split | ' + ' | '.join(columns) + ' |', '|---' * (len(columns) + 1) + '|']
-        lines += [
-            f'| {row} | ' + ' | '.join(f'{s[c]:.1f}' for c in columns) + ' |'
-            for row, s in scores.items()
-        ]
+        lines = markdown_table(['val split', *columns],
+                               ([row, *(f'{s[c]:.1f}' for c in columns)]
+                                for row, s in scores.items()))
         with atomic_writer(osp.join(self.work_dir, 'summary.md')) as f:
             f.write('\n'.join(lines) + '\n')
         self.logger.info('scores on the val split:\n' + '\n'.join(lines))

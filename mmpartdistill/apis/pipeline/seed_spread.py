@@ -2,6 +2,7 @@
 from typing import Dict, List, Mapping, Optional
 
 from ...evaluation.spread import mean_std
+from ...utils import markdown_table
 
 PER_CLASS = 'per class (H)'  # a row's Hungarian part mIoU of each object class
 
@@ -43,14 +44,9 @@ def spread_table(spread: Dict[str, dict], title: str) -> List[str]:
         return []
     columns = [c for c in next(iter(spread.values())) if c != PER_CLASS]
     seeds = max(f['n'] for row in spread.values() for c, f in row.items() if c != PER_CLASS)
-    lines = [
-        f'| {title} ({seeds} seeds) | ' + ' | '.join(columns) + ' |',
-        '|---' * (len(columns) + 1) + '|'
-    ]
-    for row, figures in spread.items():
-        lines.append(f'| {row} | ' +
-                     ' | '.join(cell(figures[c]) if c in figures else '' for c in columns) + ' |')
-    return lines
+    return markdown_table([f'{title} ({seeds} seeds)', *columns],
+                          ([row, *(cell(figures[c]) if c in figures else '' for c in columns)]
+                           for row, figures in spread.items()))
 
 
 def gap_table(spread: Dict[str, dict], method: str, ceiling: Optional[str]) -> List[str]:
@@ -60,15 +56,12 @@ def gap_table(spread: Dict[str, dict], method: str, ceiling: Optional[str]) -> L
         return []
     ours, best = spread[method][PER_CLASS], spread[ceiling].get(PER_CLASS, {})
     names = sorted(ours)
-    lines = [
-        '| part mIoU (H) per class | ' + ' | '.join(names) + ' | all |',
-        '|---' * (len(names) + 2) + '|'
-    ]
-    lines.append(f'| {method} | ' + ' | '.join(cell(ours[n]) for n in names) +
-                 f" | {cell(spread[method]['C-mIoU (H)'])} |")
-    lines.append(f'| {ceiling} | ' + ' | '.join(cell(best[n]) if n in best else '' for n in names) +
-                 f" | {cell(spread[ceiling]['C-mIoU (H)'])} |")
     gaps = [f"{best[n]['mean'] - ours[n]['mean']:.1f}" if n in best else '' for n in names]
     total = spread[ceiling]['C-mIoU (H)']['mean'] - spread[method]['C-mIoU (H)']['mean']
-    lines.append('| gap (ceiling - method) | ' + ' | '.join(gaps) + f' | {total:.1f} |')
-    return lines
+    return markdown_table(['part mIoU (H) per class', *names, 'all'], [
+        [method, *(cell(ours[n]) for n in names),
+         cell(spread[method]['C-mIoU (H)'])],
+        [ceiling, *(cell(best[n]) if n in best else '' for n in names),
+         cell(spread[ceiling]['C-mIoU (H)'])],
+        ['gap (ceiling - method)', *gaps, f'{total:.1f}'],
+    ])
