@@ -28,6 +28,13 @@ CENTROIDS = 'centroids.npz'
 PART_COUNTS = ('fixed', 'per_object', 'file')
 
 
+def feature_setting(model) -> dict:
+    """The proposal features of ``model`` for a proposal manifest: none when
+    they are the query embeddings, as in the manifests of earlier runs."""
+    features = tuple(getattr(getattr(model, 'module', model), 'proposal_features', ('query', )))
+    return {} if features == ('query', ) else dict(proposal_features=list(features))
+
+
 class PartRanker:
     """Runs stage 3 on a part-proposal model and writes class-specific part labels.
 
@@ -161,7 +168,7 @@ class PartRanker:
                 model, lambda shard, sample: self.add_sample(sample, dataset, shard)),
             write_shard=write_proposal_shard,
             what=f'part ranking, proposals of {split}',
-            manifest=dict(dataset_fingerprint(dataset), split=split),
+            manifest=dict(dataset_fingerprint(dataset), split=split, **feature_setting(model)),
             num_workers=self.num_workers)
 
     @staticmethod

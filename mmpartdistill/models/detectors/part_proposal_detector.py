@@ -238,11 +238,10 @@ class PartProposalDetector(Mask2Former):
             if name == 'query':
                 parts.append(queries)
                 continue
-            crop = F.interpolate(
-                mask_feature[None], scale_factor=4.0, mode='bilinear',
-                align_corners=False)[:, :, :size[0], :size[1]]
+            # the mask features are at stride 4 of the crop
+            valid = mask_feature[None, :, :-(-size[0] // 4), :-(-size[1] // 4)]
             pixels = F.interpolate(
-                crop, size=weights.shape[1:], mode='bilinear', align_corners=False)[0]
+                valid, size=weights.shape[1:], mode='bilinear', align_corners=False)[0]
             pooled = torch.einsum('qhw,chw->qc', weights, pixels)
             parts.append(F.normalize(pooled / weights.flatten(1).sum(1, keepdim=True).clamp(
                 min=1e-6), dim=-1))
