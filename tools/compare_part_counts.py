@@ -12,7 +12,8 @@ Each variant ranks the run's stage-2 proposals (copied from W, not
 recomputed) with its PartRankingHook settings into W/part_counts/<variant>/,
 and its ranked parts of the pipeline's val split are scored; the variants
 named by --stage4 also train stage 4 on their ranked parts and score its
-predictions. Tables: W/part_counts/summary.{json,md}.
+predictions. Tables: W/part_counts/summary.{json,md}; W/part_counts/rows.json
+has the rows as a pipeline summary has them, for tools/run_seeds.py.
 """
 import argparse
 import copy
@@ -91,17 +92,18 @@ def main() -> None:
         table[name] = dict(
             settings=dict(setting(s) for s in settings),
             parts_per_class=counts,
-            **{row: {
-                c: scores[row][c]
-                for c in COLUMNS
-            }
-               for row in scores})
+            **scores)
         pipeline.logger.info(f'{name}: {json.dumps(table[name])}')
     write_tables(table, root)
 
 
 def write_tables(table: dict, root: str) -> None:
     atomic_write_json(table, osp.join(root, 'summary.json'))
+    atomic_write_json({
+        f'{name}: {stage}': scores
+        for name, row in table.items() for stage, scores in row.items()
+        if stage.startswith('stage ')
+    }, osp.join(root, 'rows.json'))
     cells = [(s, c) for s in ('stage 3', 'stage 4') for c in COLUMNS[:2]]
     lines = markdown_table(['variant', 'parts per class', *(f'{s} {c}' for s, c in cells)],
                            ([name, str(row['parts_per_class']),

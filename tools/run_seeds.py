@@ -9,6 +9,9 @@ Seed S runs ``tools/train.py CONFIG --work-dir W/seed_S --resume
 finished seeds and stages are skipped, an interrupted one resumes). Then
 ``W/seeds.{json,md}`` give each row's mean ± standard deviation over the
 seeds, and per class the method's and the ceiling's part mIoU with the gap.
+``--summarize-only --summary part_counts/rows.json --out-name part_counts``
+does the same for the rows another tool wrote in every seed's run
+(tools/compare_part_counts.py).
 """
 import argparse
 import json
@@ -33,6 +36,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--cfg-options', nargs='+', default=[], metavar='KEY=VALUE')
     parser.add_argument(
         '--summarize-only', action='store_true', help='write the tables of the seeds run so far')
+    parser.add_argument(
+        '--summary',
+        default='summary.json',
+        help="each seed's rows, under W/seed_S (another tool's, e.g. part_counts/rows.json)")
+    parser.add_argument(
+        '--out-name', default='seeds', help='the tables go to W/OUT_NAME.{json,md}')
     return parser.parse_args()
 
 
@@ -49,17 +58,18 @@ def main() -> None:
                 f'seed={seed}', *args.cfg_options
             ],
                            check=True)
-        path = osp.join(work, 'summary.json')
+        path = osp.join(work, args.summary)
         if osp.exists(path):
             with open(path) as f:
                 summaries[seed] = json.load(f)
     if not summaries:
-        raise SystemExit(f'error: no seed of {args.seeds} has a summary.json under {args.work_dir}')
+        raise SystemExit(f'error: no seed of {args.seeds} has a {args.summary} under '
+                         f'{args.work_dir}')
     spread = seed_spread(summaries)
-    atomic_write_json(
-        dict(seeds=sorted(summaries), rows=spread), osp.join(args.work_dir, 'seeds.json'))
+    out = osp.join(args.work_dir, args.out_name)
+    atomic_write_json(dict(seeds=sorted(summaries), rows=spread), out + '.json')
     lines = spread_table(spread, args.title) + [''] + gap_table(spread, METHOD, CEILING)
-    with atomic_writer(osp.join(args.work_dir, 'seeds.md')) as f:
+    with atomic_writer(out + '.md') as f:
         f.write('\n'.join(lines) + '\n')
     print('\n'.join(lines))
 
