@@ -139,6 +139,25 @@ def test_rerun_with_other_settings_is_refused(synthetic_root, ranked, tmp_path):
     assert (copy / 'centroids.npz').read_bytes() == before
 
 
+def test_proposals_of_other_features_are_refused(synthetic_root, ranked, tmp_path):
+    out, model, _ = ranked
+    copy = tmp_path / 'copy'
+    shutil.copytree(out, copy)
+    model.proposal_features = ('pixel_decoder', )
+    try:
+        with pytest.raises(ValueError, match=r"made with other \['proposal_features'\]"):
+            ranker(copy).run(model, datasets(synthetic_root), 'train')
+    finally:
+        model.proposal_features = ('query', )
+    # pooled features rank end to end, into their own folder
+    model.proposal_features = ('query', 'pixel_decoder')
+    try:
+        summaries = ranker(tmp_path / 'pooled').run(model, datasets(synthetic_root), 'train')
+    finally:
+        model.proposal_features = ('query', )
+    assert summaries['val']['parts'] > 0
+
+
 def test_per_object_part_counts_give_each_class_its_own_k(synthetic_root, ranked, tmp_path):
     out, model, _ = ranked
     again = tmp_path / 'per_object'
