@@ -1,4 +1,5 @@
-"""proposal_purity: the kept proposals' purity and cluster agreement, against ground truth."""
+"""part purity: kept proposals' and parts files' segments against the ground-truth parts."""
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -9,6 +10,7 @@ import torch
 from mmpartdistill.datasets.objects_file import ObjectsFile
 from mmpartdistill.datasets.parts_file import PartsFile
 from mmpartdistill.engine.ranking.proposal_purity import proposal_purity
+from mmpartdistill.evaluation.functional.part_purity import segment_purity
 from mmpartdistill.engine.ranking.proposal_shards import (object_proposals, proposal_shard_path,
                                                           write_proposal_shard)
 
@@ -89,12 +91,36 @@ def test_tool_reads_a_ranking_folder(synthetic_root, tmp_path):
     for i, c in enumerate(classes):
         table[i, :len(parts.parts_of_class[c])] = np.eye(8)[:len(parts.parts_of_class[c])]
     np.savez(ranking / 'centroids.npz', class_ids=np.array(classes), centroids=table)
-    tool = [sys.executable, ROOT / 'tools/proposal_purity.py', ranking, '--objects',
+    tool = [sys.executable, ROOT / 'tools/part_purity.py', ranking, '--objects',
             synthetic_root / 'annotations/objects_train.json', '--parts',
             synthetic_root / 'annotations/parts_train.json']
     out = subprocess.run(tool, capture_output=True, text=True, check=True).stdout
-    assert '| train split | kept proposals |' in out and '| 100.0 | 100.0 | 100.0 |' in out
+    assert '| class | segments | purity (%) |' in out and '| 100.0 | 100.0 | 100.0 |' in out
 
     missing = subprocess.run(tool[:3] + ['--split', 'val'] + tool[3:], capture_output=True,
                              text=True)
     assert missing.returncode != 0 and "split 'val'" in missing.stderr
+
+
+def test_segments_of_a_parts_file(synthetic_root, tmp_path):
+    parts = load(synthetic_root)
+    figures = segment_purity(parts, parts)
+    assert figures and all(f['purity'] == 1.0 and f['pure'] == 1.0 for f in figures.values())
+    assert sum(f['kept'] for f in figures.values()) == sum(
+        len(a) for a in parts.parts_by_object.values())
+
+    # every object as one segment: as pure as its largest part
+    data = json.loads((synthetic_root / 'annotations/objects_train.json').read_text())
+    whole = dict(categories=[dict(id=c['id'], name=f"{c['name']} whole", supercategory=c['name'])
+                             for c in data['categories']],
+                 images=data['images'],
+                 annotations=[dict(a, object_id=a['id']) for a in data['annotations']])
+    (tmp_path / 'whole.json').write_text(json.dumps(whole))
+    tool = [sys.executable, ROOT / 'tools/part_purity.py', tmp_path / 'whole.json', '--objects',
+            synthetic_root / 'annotations/objects_train.json', '--parts',
+            synthetic_root / 'annotations/parts_train.json']
+    out = subprocess.run(tool, capture_output=True, text=True, check=True).stdout
+    assert '| class | segments | purity (%) | purer than 0.8 (%) |' in out
+    assert 'agreement' not in out
+    rows = [line.strip('|').split('|') for line in out.splitlines()[2:]]
+    assert rows and all(float(row[2]) < 100.0 for row in rows)  # the purity column
