@@ -225,11 +225,12 @@ def test_pooled_proposal_features(features):
     weights = torch.zeros(2, 16, 16)
     weights[0, :, :6], weights[1, :, 10:] = 1.0, 0.5
     model.proposal_features = ('pixel_decoder', )
-    pooled = model.features_of(torch.zeros(2, 3), mask_feature, weights, (16, 16))
+    inside = torch.ones(16, 16)
+    pooled = model.features_of(torch.zeros(2, 3), mask_feature, weights, inside, (16, 16))
     torch.testing.assert_close(pooled, torch.eye(2), atol=1e-6, rtol=0)
     model.proposal_features = ('query', 'pixel_decoder')
     queries = torch.nn.functional.normalize(torch.ones(2, 2), dim=1)
-    both = model.features_of(queries, mask_feature, weights, (16, 16))
+    both = model.features_of(queries, mask_feature, weights, inside, (16, 16))
     torch.testing.assert_close(both[:, :2], queries / 2**0.5)
 
 

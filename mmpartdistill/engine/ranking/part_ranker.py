@@ -31,7 +31,7 @@ PART_COUNTS = ('fixed', 'per_object', 'file')
 def feature_setting(model) -> dict:
     """The proposal features of ``model`` for a proposal manifest: none when
     they are the query embeddings, as in the manifests of earlier runs."""
-    features = tuple(getattr(getattr(model, 'module', model), 'proposal_features', ('query', )))
+    features = tuple(getattr(model, 'proposal_features', ('query', )))
     return {} if features == ('query', ) else dict(proposal_features=list(features))
 
 

@@ -214,7 +214,7 @@ class PartProposalDetector(Mask2Former):
         mask_score = (prob * inside).flatten(1).sum(1) / area.clamp(min=1)
         inside_fraction = area / whole.flatten(1).sum(1).clamp(min=1)
         scores = fg * mask_score * inside_fraction
-        feats = self.features_of(queries, mask_feature, prob * obj, size)
+        feats = self.features_of(queries, mask_feature, prob, obj, size)
         keep = torch.nonzero(area > 0).flatten()
         h, w = sample.img_shape
         masks = inside.new_zeros((len(keep), h, w))
@@ -228,16 +228,20 @@ class PartProposalDetector(Mask2Former):
             object_labels=torch.full_like(keep, int(sample.gt_instances.labels[m])),
             labels=torch.zeros_like(keep))
 
-    def features_of(self, queries: Tensor, mask_feature: Tensor, weights: Tensor,
+    def features_of(self, queries: Tensor, mask_feature: Tensor, prob: Tensor, obj: Tensor,
                     size: Tuple[int, int]) -> Tensor:
         """``[Q, D]`` proposal features (``proposal_features``) of one crop
-        whose valid part is ``size``; ``weights [Q, h, w]`` over the object's
-        context box are the proposals' mask probabilities inside the object."""
+        whose valid part is ``size``; ``prob [Q, h, w]`` are the proposals'
+        mask probabilities over the object's context box, ``obj [h, w]`` the
+        object there."""
+        if self.proposal_features == ('query', ):
+            return queries
         parts = []
         for name in self.proposal_features:
             if name == 'query':
                 parts.append(queries)
                 continue
+            weights = prob * obj
             # the mask features are at stride 4 of the crop
             valid = mask_feature[None, :, :-(-size[0] // 4), :-(-size[1] // 4)]
             pixels = F.interpolate(
