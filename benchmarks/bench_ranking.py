@@ -9,6 +9,7 @@ the class count and features per class as stated in the table.
 
     python benchmarks/bench_ranking.py                       # 1,000 and 10,000 classes
     python benchmarks/bench_ranking.py --classes 200 --sizes 100 500 2000
+    python benchmarks/bench_ranking.py --classes 1000 --restarts 1 8  # k-means restarts
 """
 import argparse
 import json
@@ -51,7 +52,8 @@ def measure(args) -> None:
     bank = FeatureBank(args.bank)
     classes = sorted(bank.counts)
     start = time.perf_counter()
-    centroids = cluster_classes(bank, classes, args.k, args.iters, 0, args.memory_mb, args.backend)
+    centroids = cluster_classes(
+        bank, classes, args.k, args.iters, 0, args.memory_mb, args.backend, restarts=args.restarts)
     seconds = time.perf_counter() - start
     # mean cosine of each feature to its best centroid, on the first classes (quality check)
     quality = float(np.mean([(bank.load(c) @ centroids[c].T).max(1).mean() for c in classes[:50]]))
@@ -59,16 +61,15 @@ def measure(args) -> None:
     print(json.dumps(dict(seconds=seconds, peak_mb=peak_mb, quality=quality)))
 
 
-def run(bank: str, backend: str, k: int, iters: int, memory_mb: float) -> dict:
-    out = subprocess.run([
+def run(bank: str, backend: str, k: int, iters: int, memory_mb: float, restarts: int) -> dict:
+    command = [
         sys.executable, __file__, '--measure', '--bank', bank, '--backend', backend, '--k',
         str(k), '--iters',
         str(iters), '--memory-mb',
-        str(memory_mb)
-    ],
-                         check=True,
-                         capture_output=True,
-                         text=True)
+        str(memory_mb), '--restarts',
+        str(restarts)
+    ]
+    out = subprocess.run(command, check=True, capture_output=True, text=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -82,11 +83,14 @@ def main() -> None:
     parser.add_argument('--iters', type=int, default=20)
     parser.add_argument('--memory-mb', type=float, default=256.0)
     parser.add_argument('--backends', nargs='+', default=['op', 'faiss'])
+    parser.add_argument(
+        '--restarts', type=int, nargs='+', default=[1], help='k-means++ starts per class')
     parser.add_argument('--measure', action='store_true', help=argparse.SUPPRESS)
     parser.add_argument('--bank', help=argparse.SUPPRESS)
     parser.add_argument('--backend', help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
+        args.restarts = args.restarts[0]
         measure(args)
         return
     tmp = tempfile.mkdtemp(prefix='bench_ranking_')
@@ -98,29 +102,32 @@ def main() -> None:
                 build_bank(bank, num_classes, size, args.dim)
                 os.sync()  # else the first backend timed pays the bank's writeback
                 for backend in args.backends:
-                    r = run(bank, backend, args.k, args.iters, args.memory_mb)
-                    rows.append((size, num_classes, backend, r))
-                    print(
-                        f'  measured {num_classes} classes x {size} features, {backend}: '
-                        f'{r["seconds"]:.1f} s, {r["peak_mb"]:.0f} MB',
-                        flush=True)
+                    for restarts in args.restarts:
+                        r = run(bank, backend, args.k, args.iters, args.memory_mb, restarts)
+                        rows.append((size, num_classes, backend, restarts, r))
+                        print(
+                            f'  measured {num_classes} classes x {size} features, {backend}, '
+                            f'{restarts} start(s): {r["seconds"]:.1f} s, {r["peak_mb"]:.0f} MB',
+                            flush=True)
                 shutil.rmtree(bank)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print(f'\nK={args.k}, D={args.dim}, {args.iters} iterations, memory limit '
           f'{args.memory_mb:.0f} MB (features of the classes loaded at once)\n')
-    print('| features/class | classes | backend | time (s) | ms per class | peak RSS (MB) | '
-          'mean cos to centroid | time vs faiss |')
-    print('|---|---|---|---|---|---|---|---|')
-    faiss_time = {(s, n): r['seconds'] for s, n, b, r in rows if b == 'faiss'}
-    for size, num_classes, backend, r in rows:
-        ratio = faiss_time.get((size, num_classes))
-        print(f'| {size} | {num_classes} | {backend} | {r["seconds"]:.2f} | '
+    print('| features/class | classes | backend | starts | time (s) | ms per class | '
+          'peak RSS (MB) | mean cos to centroid | time vs faiss | time vs 1 start |')
+    print('|---|---|---|---|---|---|---|---|---|---|')
+    seconds = {(s, n, b, x): r['seconds'] for s, n, b, x, r in rows}
+    for size, num_classes, backend, restarts, r in rows:
+        faiss = seconds.get((size, num_classes, 'faiss', restarts))
+        single = seconds.get((size, num_classes, backend, 1))
+        print(f'| {size} | {num_classes} | {backend} | {restarts} | {r["seconds"]:.2f} | '
               f'{1000 * r["seconds"] / num_classes:.2f} | {r["peak_mb"]:.0f} | '
-              f'{r["quality"]:.3f} | ' + (f'{ratio / r["seconds"]:.2f}x' if ratio else '-') + ' |')
+              f'{r["quality"]:.3f} | ' + (f'{faiss / r["seconds"]:.2f}x' if faiss else '-') +
+              ' | ' + (f'{r["seconds"] / single:.2f}x' if single else '-') + ' |')
     for size in args.sizes:
         for backend in args.backends:
-            times = {n: r for s, n, b, r in rows if s == size and b == backend}
+            times = {n: r for s, n, b, x, r in rows if s == size and b == backend and x == 1}
             if len(times) > 1:
                 small, large = min(times), max(times)
                 print(f'{backend}, {size} features/class: {large // small}x the classes took '

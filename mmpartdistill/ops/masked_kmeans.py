@@ -65,6 +65,15 @@ def check_int(name: str, value, minimum: int) -> int:
     return int(value)
 
 
+def check_seed(seed) -> int:
+    """A seed in ``[0, 2**64)`` as the int64 of the same bits, which the op
+    reads back as that unsigned seed (restart seeds use all 64 bits)."""
+    seed = check_int('seed', seed, 0)
+    if seed >= 1 << 64:
+        raise ValueError(f'seed must be < 2**64, got {seed}')
+    return seed - (1 << 64) if seed >= 1 << 63 else seed
+
+
 def prepare_points(points: torch.Tensor, metric: str) -> torch.Tensor:
     """Contiguous float32 (float16/bfloat16 stay as they are on CUDA, where the
     kernels accumulate in float32); rows L2-normalised for the cosine metric.
@@ -98,7 +107,7 @@ def kmeanspp_init(points: torch.Tensor,
     k-means++ draws ``2 + int(ln k)``; docs/benchmarks.md says why 8).
     """
     check_packed(points, offsets)
-    k, seed = check_int('k', k, 1), check_int('seed', seed, 0)
+    k, seed = check_int('k', k, 1), check_seed(seed)
     ensure_device_agrees(points.device)
     return torch.ops.mmpartdistill.kmeanspp_init(prepare_points(points, 'l2'), offsets, k, seed)
 
@@ -129,7 +138,7 @@ def masked_kmeans(points: torch.Tensor,
     """
     check_packed(points, offsets)
     k, iters = check_int('k', k, 1), check_int('iters', iters, 0)
-    seed, n_init = check_int('seed', seed, 0), check_int('n_init', n_init, 1)
+    seed, n_init = check_seed(seed), check_int('n_init', n_init, 1)
     ensure_device_agrees(points.device)
     points = prepare_points(points, metric)
     if init_centroids is None:

@@ -30,7 +30,9 @@ def _uniform_index(seed: int, instance: int, draw: int, n: int) -> int:
     return min(int(_uniform01(seed, instance, draw) * n), n - 1)
 
 
-def _restart_seed(seed: int, restart: int) -> int:
+def restart_seed(seed: int, restart: int) -> int:
+    """Seed of restart ``restart`` of an ``n_init`` run, as the op derives it
+    (restart 0 keeps ``seed``)."""
     if restart == 0:
         return seed
     return _splitmix64(seed ^ ((0xD1B54A32D192ED03 * restart) & _MASK64))
@@ -100,7 +102,7 @@ def masked_kmeans_reference(points: torch.Tensor,
         return _lloyd(points, offsets, k, iters, metric, init_centroids)
     best = None
     for restart in range(n_init):
-        start = kmeanspp_init_reference(points, offsets, k, _restart_seed(seed, restart))
+        start = kmeanspp_init_reference(points, offsets, k, restart_seed(seed, restart))
         run = _lloyd(points, offsets, k, iters, metric, start)
         if best is None:
             best = run

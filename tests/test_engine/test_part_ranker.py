@@ -194,3 +194,18 @@ def test_part_counts_round_the_mean_within_bounds():
     counts = part_counts({1: (10, 24), 2: (4, 2), 3: (3, 30), 4: (2, 5)}, max_parts=8)
     assert counts == {1: 2, 2: 1, 3: 8, 4: 3}, '2.4 -> 2, 0.5 -> 1 (at least), 10 -> 8, 2.5 -> 3'
     assert group_by_count(counts) == {2: [1], 1: [2], 8: [3], 3: [4]}
+
+
+def test_kmeans_restarts_are_checked_and_recorded(synthetic_root, ranked, tmp_path):
+    out, model, _ = ranked
+    with pytest.raises(ValueError, match='kmeans_restarts must be >= 1, got 0'):
+        ranker(tmp_path, kmeans_restarts=0)
+    assert 'kmeans_restarts' not in json.loads((out / 'manifest.json').read_text())
+    copy = tmp_path / 'copy'
+    shutil.copytree(out, copy)
+    with pytest.raises(ValueError, match=r"made with other \['kmeans_restarts'\]"):
+        ranker(copy, kmeans_restarts=4).run(model, datasets(synthetic_root), 'train')
+    fresh = tmp_path / 'fresh'
+    shutil.copytree(out / 'proposals', fresh / 'proposals')
+    ranker(fresh, kmeans_restarts=4).run(model, datasets(synthetic_root), 'train')
+    assert json.loads((fresh / 'manifest.json').read_text())['kmeans_restarts'] == 4

@@ -122,6 +122,33 @@ def test_op_and_faiss_agree():
         assert (a @ b.T).max(1).min() > 0.99
 
 
+def fit_of(feats, centroids):
+    """Summed cosine of each feature to its nearest centroid (what restarts maximise)."""
+    return float((feats @ centroids.T).max(1).sum())
+
+
+@pytest.mark.parametrize('backend', ['op', 'faiss'])
+def test_restarts_keep_each_classes_best_start(tmp_path, backend):
+    # many loose blobs, fewer clusters: single starts end in different optima
+    feats = {c: blobs(400, 8, 100 + c, centres=12) for c in range(1, 9)}
+    bank = FeatureBank.build(str(tmp_path / 'bank'), [feats])
+    one = cluster_classes(bank, list(feats), 5, iters=20, seed=3, backend=backend)
+    best = cluster_classes(bank, list(feats), 5, iters=20, seed=3, backend=backend, restarts=6)
+    gains = [fit_of(feats[c], best[c]) - fit_of(feats[c], one[c]) for c in feats]
+    assert min(gains) > -1e-3, 'restart 0 is the single start, so no class gets worse'
+    assert max(gains) > 1.0, 'some class found a better optimum'
+    again = cluster_classes(bank, list(feats), 5, iters=20, seed=3, backend=backend, restarts=6)
+    for c in feats:
+        np.testing.assert_allclose(again[c], best[c], atol=1e-6)
+
+
+def test_op_and_faiss_restarts_agree():
+    feats = blobs(400, 8, 105, centres=12)
+    a = cluster_with_op(feats.copy(), np.array([0, 400]), 5, 20, 3, restarts=6)[0]
+    b = cluster_with_faiss(feats, 5, 20, 3, restarts=6)
+    assert abs(fit_of(feats, a) - fit_of(feats, b)) < 0.01 * fit_of(feats, a)
+
+
 def test_unknown_backend():
     with pytest.raises(ValueError, match='backend'):
         cluster_classes(None, [], 3, backend='sklearn')

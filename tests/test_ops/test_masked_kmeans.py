@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from mmpartdistill.ops import (kmeanspp_init, kmeanspp_init_reference, masked_kmeans,
-                               masked_kmeans_reference)
+                               masked_kmeans_reference, restart_seed)
 
 DEVICES = [
     'cpu',
@@ -178,6 +178,21 @@ def test_n_init_keeps_each_instances_best_restart():
     assert torch.equal(many.centroids, again.centroids) and torch.equal(many.labels, again.labels)
     with pytest.raises(ValueError, match='n_init must be 1 with init_centroids'):
         masked_kmeans(points, offsets, 7, init_centroids=many.centroids, n_init=2)
+
+
+def test_restart_seeds_reproduce_the_ops_restarts():
+    """A restart's seed uses all 64 bits; one start from it is that restart."""
+    points, offsets = packed([300, 800], dim=6, seed=4)
+    seeds = [restart_seed(5, r) for r in range(3)]
+    assert max(seeds) >= 1 << 63
+    runs = [masked_kmeans(points, offsets, 7, iters=50, seed=s) for s in seeds]
+    many = masked_kmeans(points, offsets, 7, iters=50, seed=5, n_init=3)
+    assert torch.equal(many.inertia, torch.stack([r.inertia for r in runs]).min(0).values)
+    for s in seeds:
+        assert torch.equal(
+            kmeanspp_init(points, offsets, 7, s), kmeanspp_init_reference(points, offsets, 7, s))
+    with pytest.raises(ValueError, match='seed must be < 2\\*\\*64'):
+        kmeanspp_init(points, offsets, 7, 1 << 64)
 
 
 @pytest.mark.parametrize('metric', ['l2', 'cosine'])

@@ -46,7 +46,8 @@ class PartRanker:
        ``keep_score``) are streamed into per-class banks in ``out_dir/features``.
     3. Clusters: each class's features become ``num_clusters`` spherical
        k-means centroids (:func:`cluster_classes` with ``backend``, on
-       ``cluster_device``, ``memory_limit_mb`` of features at a time). With
+       ``cluster_device``, ``memory_limit_mb`` of features at a time; the
+       best of ``kmeans_restarts`` seeded starts per class). With
        ``part_count='per_object'`` each class is then clustered again with
        its own K, chosen without labels: the mean number of distinct
        clusters its objects show when labelled at ``num_clusters``
@@ -83,6 +84,7 @@ class PartRanker:
                  part_score: float = 0.1,
                  temperature: float = 0.1,
                  kmeans_iters: int = 20,
+                 kmeans_restarts: int = 1,
                  seed: int = 0,
                  memory_limit_mb: float = 1024.0,
                  backend: str = 'auto',
@@ -93,6 +95,8 @@ class PartRanker:
                  images_per_file: Optional[int] = None) -> None:
         if num_clusters < 1:
             raise ValueError(f'num_clusters must be >= 1, got {num_clusters}')
+        if kmeans_restarts < 1:
+            raise ValueError(f'kmeans_restarts must be >= 1, got {kmeans_restarts}')
         if temperature <= 0:
             raise ValueError(f'temperature must be > 0, got {temperature}')
         if part_count not in PART_COUNTS:
@@ -105,6 +109,7 @@ class PartRanker:
         self.keep_area, self.keep_score = keep_area, keep_score
         self.part_area, self.part_score, self.temperature = part_area, part_score, temperature
         self.kmeans_iters, self.seed, self.backend = kmeans_iters, seed, backend
+        self.kmeans_restarts = kmeans_restarts
         if cluster_device == 'auto':
             cluster_device = 'cuda' if torch.cuda.is_available() else 'cpu'
         self.cluster_device = cluster_device
@@ -136,7 +141,8 @@ class PartRanker:
                 temperature=self.temperature,
                 kmeans_iters=self.kmeans_iters,
                 seed=self.seed,
-                backend=self.backend))
+                backend=self.backend,
+                **self.restart_setting()))
         for split, dataset in datasets.items():
             self.collect(model, split, dataset)
         on_rank_zero(lambda: self.write_predictions_and_fit(datasets, fit_split))
@@ -146,6 +152,11 @@ class PartRanker:
             summaries[split] = self.label(split, dataset, centroids)
             MMLogger.get_current_instance().info(f'ranked parts of {split}: {summaries[split]}')
         return summaries
+
+    def restart_setting(self) -> dict:
+        """``kmeans_restarts`` for the manifest: none for one start, as in the
+        manifests of earlier runs."""
+        return {} if self.kmeans_restarts == 1 else dict(kmeans_restarts=self.kmeans_restarts)
 
     def write_predictions_and_fit(self, datasets: Mapping[str, object], fit_split: str) -> None:
         """Rank 0's part: the proposals in the prediction format, and the clusters."""
@@ -224,17 +235,14 @@ class PartRanker:
                            ', '.join(f'{names[c]} ({n})' for c, n in short.items()))
         logger.info(f'part ranking: clustering {len(classes)} classes, '
                     f'{sum(bank.counts.values())} kept proposals')
-        centroids = cluster_classes(bank, classes, self.num_clusters, self.kmeans_iters, self.seed,
-                                    self.memory_limit_mb, self.backend, self.cluster_device)
+        centroids = self.cluster(bank, classes, self.num_clusters)
         if self.part_count == 'per_object':
             shown = parts_shown_per_object(
                 (read_proposal_shard(p) for p in self._shard_files(folder)), centroids,
                 self.temperature, self.top, self.part_area, self.part_score)
             counts = part_counts(shown, self.num_clusters)
             for k, group in group_by_count(counts).items():
-                centroids.update(
-                    cluster_classes(bank, group, k, self.kmeans_iters, self.seed,
-                                    self.memory_limit_mb, self.backend, self.cluster_device))
+                centroids.update(self.cluster(bank, group, k))
             logger.info('part ranking: parts per class (mean distinct clusters per object at '
                         f'K={self.num_clusters}): ' +
                         ', '.join(f'{names[c]} {counts[c]} ({shown[c][1] / shown[c][0]:.2f})'
@@ -242,15 +250,26 @@ class PartRanker:
         if self.part_count == 'file':
             counts = self.file_part_counts(classes, names)
             for k, group in group_by_count(counts).items():
-                centroids.update(
-                    cluster_classes(bank, group, k, self.kmeans_iters, self.seed,
-                                    self.memory_limit_mb, self.backend, self.cluster_device))
+                centroids.update(self.cluster(bank, group, k))
         clustered = sorted(centroids)
         table = np.full((len(clustered), self.num_clusters, bank.dim), np.nan, np.float32)
         for i, c in enumerate(clustered):
             table[i, :len(centroids[c])] = centroids[c]
         with atomic_writer(osp.join(self.out_dir, CENTROIDS), 'wb') as f:
             np.savez(f, class_ids=np.array(clustered, np.int64), centroids=table)
+
+    def cluster(self, bank: FeatureBank, classes: List[int], k: int) -> Dict[int, np.ndarray]:
+        """``k`` centroids per class of ``classes`` with this ranker's k-means settings."""
+        return cluster_classes(
+            bank,
+            classes,
+            k,
+            self.kmeans_iters,
+            self.seed,
+            self.memory_limit_mb,
+            self.backend,
+            self.cluster_device,
+            restarts=self.kmeans_restarts)
 
     def file_part_counts(self, classes: List[int], names: Dict[int, str]) -> Dict[int, int]:
         """``{class id: K}`` of ``part_count_file``, each between 1 and ``num_clusters``."""
