@@ -41,7 +41,8 @@ def ranking_purity(folder: str, split: str, truth: PartsFile) -> dict:
         settings = json.load(f)
     return proposal_purity((read_proposal_shard(p) for p in shards), truth,
                            PartRanker(folder).load_centroids(), settings['top'],
-                           settings['keep_area'], settings['keep_score'])
+                           settings['keep_area'], settings['keep_score'],
+                           layout_weight=settings.get('layout_weight', 0.0))
 
 
 def main() -> None:

@@ -209,3 +209,18 @@ def test_kmeans_restarts_are_checked_and_recorded(synthetic_root, ranked, tmp_pa
     shutil.copytree(out / 'proposals', fresh / 'proposals')
     ranker(fresh, kmeans_restarts=4).run(model, datasets(synthetic_root), 'train')
     assert json.loads((fresh / 'manifest.json').read_text())['kmeans_restarts'] == 4
+
+
+def test_layout_weight_is_checked_recorded_and_clustered(synthetic_root, ranked, tmp_path):
+    out, model, _ = ranked
+    with pytest.raises(ValueError, match='layout_weight must be >= 0, got -1'):
+        ranker(tmp_path, layout_weight=-1)
+    assert 'layout_weight' not in json.loads((out / 'manifest.json').read_text())
+    fresh = tmp_path / 'fresh'
+    shutil.copytree(out / 'proposals', fresh / 'proposals')
+    layout = ranker(fresh, layout_weight=0.5)
+    layout.run(model, datasets(synthetic_root), 'train')
+    assert json.loads((fresh / 'manifest.json').read_text())['layout_weight'] == 0.5
+    plain, joint = ranker(out).load_centroids(), layout.load_centroids()
+    dim = next(len(c[0]) for c in plain.values() if len(c))
+    assert all(c.shape[1] == dim + 2 for c in joint.values() if len(c))

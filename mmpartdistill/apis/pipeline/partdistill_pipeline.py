@@ -28,6 +28,8 @@ from .seed_spread import PER_CLASS
 
 KINDS = ('train', 'test', 'pseudo_parts', 'rank')
 DONE = 'stage.json'
+# ranking settings the kept features depend on (PartRanker.kept_features)
+FEATURE_SETTINGS = ('top', 'keep_area', 'keep_score', 'layout_weight')
 
 
 def format_scores(scores: dict) -> str:
@@ -298,7 +300,10 @@ class PartDistillationPipeline:
             raise ValueError(f'stage {stage["name"]!r}: source must name an earlier stage, '
                              f'got {name!r}')
         ranking = osp.join(out, 'part_ranking')
-        for folder in ('proposals', 'features'):
+        # the kept features depend on these settings: with any of them set,
+        # the features are extracted again from the copied proposals
+        same_features = not set(stage.get('ranking', {})) & set(FEATURE_SETTINGS)
+        for folder in ('proposals', 'features')[:2 if same_features else 1]:
             if not osp.exists(osp.join(ranking, folder)):
                 shutil.copytree(osp.join(values[name].dir, 'part_ranking', folder),
                                 osp.join(ranking, folder))

@@ -16,13 +16,14 @@ from .part_selection import labelled_objects
 
 def parts_shown_per_object(shards: Iterable[dict], centroids: Dict[int, np.ndarray],
                            temperature: float, top: int, part_area: float,
-                           part_score: float) -> Dict[int, Tuple[int, int]]:
+                           part_score: float,
+                           layout_weight: float = 0.0) -> Dict[int, Tuple[int, int]]:
     """``{class id: (objects with parts, distinct part clusters summed over them)}``."""
     counts: Dict[int, Tuple[int, int]] = {}
     for shard in shards:
         class_of = {obj['id']: obj['category_id'] for obj in shard['objects']}
         for record, parts in labelled_objects(shard, centroids, temperature, top, part_area,
-                                              part_score):
+                                              part_score, layout_weight):
             shown = {k for k, _, _ in parts}
             if shown:
                 c = class_of[record['object_id']]

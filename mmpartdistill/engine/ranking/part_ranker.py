@@ -20,6 +20,7 @@ from ..sharded_inference import add_predictions, sharded_inference
 from .class_clustering import cluster_classes
 from .feature_bank import FeatureBank
 from .part_counts import group_by_count, part_counts, parts_shown_per_object
+from .part_layout import ranking_features
 from .part_selection import kept_proposals, labelled_objects
 from .proposal_shards import (object_proposals, proposal_prediction_records, proposal_shard_path,
                               read_proposal_shard, unpack_masks, write_proposal_shard)
@@ -47,7 +48,9 @@ class PartRanker:
     3. Clusters: each class's features become ``num_clusters`` spherical
        k-means centroids (:func:`cluster_classes` with ``backend``, on
        ``cluster_device``, ``memory_limit_mb`` of features at a time; the
-       best of ``kmeans_restarts`` seeded starts per class). With
+       best of ``kmeans_restarts`` seeded starts per class). A feature is the
+       proposal's feature, or with ``layout_weight > 0`` that joined with
+       where the proposal lies in its object (:func:`ranking_features`). With
        ``part_count='per_object'`` each class is then clustered again with
        its own K, chosen without labels: the mean number of distinct
        clusters its objects show when labelled at ``num_clusters``
@@ -85,6 +88,7 @@ class PartRanker:
                  temperature: float = 0.1,
                  kmeans_iters: int = 20,
                  kmeans_restarts: int = 1,
+                 layout_weight: float = 0.0,
                  seed: int = 0,
                  memory_limit_mb: float = 1024.0,
                  backend: str = 'auto',
@@ -97,6 +101,8 @@ class PartRanker:
             raise ValueError(f'num_clusters must be >= 1, got {num_clusters}')
         if kmeans_restarts < 1:
             raise ValueError(f'kmeans_restarts must be >= 1, got {kmeans_restarts}')
+        if layout_weight < 0:
+            raise ValueError(f'layout_weight must be >= 0, got {layout_weight}')
         if temperature <= 0:
             raise ValueError(f'temperature must be > 0, got {temperature}')
         if part_count not in PART_COUNTS:
@@ -109,7 +115,7 @@ class PartRanker:
         self.keep_area, self.keep_score = keep_area, keep_score
         self.part_area, self.part_score, self.temperature = part_area, part_score, temperature
         self.kmeans_iters, self.seed, self.backend = kmeans_iters, seed, backend
-        self.kmeans_restarts = kmeans_restarts
+        self.kmeans_restarts, self.layout_weight = kmeans_restarts, float(layout_weight)
         if cluster_device == 'auto':
             cluster_device = 'cuda' if torch.cuda.is_available() else 'cpu'
         self.cluster_device = cluster_device
@@ -142,7 +148,7 @@ class PartRanker:
                 kmeans_iters=self.kmeans_iters,
                 seed=self.seed,
                 backend=self.backend,
-                **self.restart_setting()))
+                **self.clustering_setting()))
         for split, dataset in datasets.items():
             self.collect(model, split, dataset)
         on_rank_zero(lambda: self.write_predictions_and_fit(datasets, fit_split))
@@ -153,10 +159,15 @@ class PartRanker:
             MMLogger.get_current_instance().info(f'ranked parts of {split}: {summaries[split]}')
         return summaries
 
-    def restart_setting(self) -> dict:
-        """``kmeans_restarts`` for the manifest: none for one start, as in the
-        manifests of earlier runs."""
-        return {} if self.kmeans_restarts == 1 else dict(kmeans_restarts=self.kmeans_restarts)
+    def clustering_setting(self) -> dict:
+        """``kmeans_restarts`` and ``layout_weight`` for the manifest, each left
+        out at its default (one start, no layout), as in earlier runs' manifests."""
+        setting = {}
+        if self.kmeans_restarts != 1:
+            setting['kmeans_restarts'] = self.kmeans_restarts
+        if self.layout_weight:
+            setting['layout_weight'] = self.layout_weight
+        return setting
 
     def write_predictions_and_fit(self, datasets: Mapping[str, object], fit_split: str) -> None:
         """Rank 0's part: the proposals in the prediction format, and the clusters."""
@@ -211,7 +222,8 @@ class PartRanker:
             obj, masks = unpack_masks(record)
             keep = kept_proposals(obj, masks, record['scores'], self.top, self.keep_area,
                                   self.keep_score)
-            out.setdefault(class_of[record['object_id']], []).append(record['feats'][keep])
+            feats = ranking_features(record['feats'][keep], obj, masks[keep], self.layout_weight)
+            out.setdefault(class_of[record['object_id']], []).append(feats)
         return {c: np.concatenate(f).astype(np.float32) for c, f in out.items()}
 
     def fit(self, dataset, split: str) -> None:
@@ -239,7 +251,7 @@ class PartRanker:
         if self.part_count == 'per_object':
             shown = parts_shown_per_object(
                 (read_proposal_shard(p) for p in self._shard_files(folder)), centroids,
-                self.temperature, self.top, self.part_area, self.part_score)
+                self.temperature, self.top, self.part_area, self.part_score, self.layout_weight)
             counts = part_counts(shown, self.num_clusters)
             for k, group in group_by_count(counts).items():
                 centroids.update(self.cluster(bank, group, k))
@@ -318,7 +330,8 @@ class PartRanker:
         size_of = {img['id']: (img['height'], img['width']) for img in shard['images']}
         parts = []
         for record, labelled in labelled_objects(shard, centroids, self.temperature, self.top,
-                                                 self.part_area, self.part_score):
+                                                 self.part_area, self.part_score,
+                                                 self.layout_weight):
             x1, y1, x2, y2 = record['box']
             for k, score, mask in labelled:
                 full = np.zeros(size_of[record['image_id']], bool)

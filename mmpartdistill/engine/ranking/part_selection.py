@@ -3,6 +3,7 @@ from typing import Dict, Iterator, List, Tuple
 
 import numpy as np
 
+from .part_layout import ranking_features
 from .proposal_shards import unpack_masks
 
 
@@ -63,17 +64,23 @@ def label_object(object_mask: np.ndarray, masks: np.ndarray, part_scores: np.nda
     return parts
 
 
-def labelled_objects(
-        shard: dict, centroids: Dict[int,
-                                     np.ndarray], temperature: float, top: int, part_area: float,
-        part_score: float) -> Iterator[Tuple[dict, List[Tuple[int, float, np.ndarray]]]]:
+def labelled_objects(shard: dict,
+                     centroids: Dict[int, np.ndarray],
+                     temperature: float,
+                     top: int,
+                     part_area: float,
+                     part_score: float,
+                     layout_weight: float = 0.0
+                     ) -> Iterator[Tuple[dict, List[Tuple[int, float, np.ndarray]]]]:
     """Each proposal record of a shard whose class has centroids, with its
-    object's parts (:func:`label_object`, masks within the record's box)."""
+    object's parts (:func:`label_object`, masks within the record's box;
+    features of :func:`ranking_features` with ``layout_weight``)."""
     class_of = {obj['id']: obj['category_id'] for obj in shard['objects']}
     for record in shard['proposals']:
         cents = centroids.get(class_of[record['object_id']])
         if cents is None or not len(cents) or not len(record['scores']):
             continue
         obj, masks = unpack_masks(record)
-        scores = class_part_scores(record['scores'], record['feats'], cents, temperature)
+        feats = ranking_features(record['feats'], obj, masks, layout_weight)
+        scores = class_part_scores(record['scores'], feats, cents, temperature)
         yield record, label_object(obj, masks, scores, top, part_area, part_score)

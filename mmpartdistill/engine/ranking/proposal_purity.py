@@ -8,6 +8,7 @@ import numpy as np
 
 from ...datasets.parts_file import PartsFile
 from ...evaluation.functional.part_purity import cluster_agreement, majority_part, purity_figures
+from .part_layout import ranking_features
 from .part_selection import kept_proposals
 from .proposal_shards import unpack_masks
 
@@ -18,11 +19,13 @@ def proposal_purity(shards: Iterable[dict],
                     top: int = 200,
                     keep_area: float = 0.05,
                     keep_score: float = 0.3,
-                    pure: float = 0.8) -> Dict[int, dict]:
+                    pure: float = 0.8,
+                    layout_weight: float = 0.0) -> Dict[int, dict]:
     """Per object class, :func:`purity_figures` of the proposals that
     :func:`kept_proposals` keeps (those on labelled pixels), and
     ``agreement``: of the pure ones, the fraction whose nearest centroid
-    (cosine) is the one most pure proposals of the same part take."""
+    (cosine, features of :func:`ranking_features` with ``layout_weight``) is
+    the one most pure proposals of the same part take."""
     shares: Dict[int, list] = defaultdict(list)
     clusters: Dict[int, list] = defaultdict(list)  # class -> [(part, cluster)]
     for shard in shards:
@@ -33,14 +36,14 @@ def proposal_purity(shards: Iterable[dict],
             x1, y1, x2, y2 = record['box']
             labels = parts.part_label_map(obj_id)[y1:y2, x1:x2] * obj
             cents = centroids.get(cls)
+            feats = ranking_features(record['feats'], obj, masks, layout_weight)
             for q in kept_proposals(obj, masks, record['scores'], top, keep_area, keep_score):
                 found = majority_part(labels[masks[q]])
                 if found is None:
                     continue
                 shares[cls].append(found[1:])
                 if found[1] > pure and cents is not None and len(cents):
-                    feat = record['feats'][q].astype(np.float32)
-                    clusters[cls].append((found[0], int(np.argmax(cents @ feat))))
+                    clusters[cls].append((found[0], int(np.argmax(cents @ feats[q]))))
     return {
         cls: dict(purity_figures(rows, pure), agreement=cluster_agreement(clusters[cls]))
         for cls, rows in shares.items()
