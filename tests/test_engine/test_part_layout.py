@@ -46,3 +46,9 @@ def test_ranking_features_join_the_layout_only_when_weighted():
     layout = part_layout(obj, masks)
     norm = np.sqrt(1 + 0.25 * (layout**2).sum(1))
     assert joint[:, 6:] == pytest.approx(0.5 * layout / norm[:, None], abs=1e-6)
+
+
+def test_an_object_without_proposals_has_an_empty_layout():
+    obj, masks = box_object()
+    assert part_layout(obj, masks[:0]).shape == (0, 2)
+    assert ranking_features(np.zeros((0, 6), np.float16), obj, masks[:0], 1.0).shape == (0, 8)

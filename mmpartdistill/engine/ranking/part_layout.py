@@ -25,7 +25,7 @@ def part_layout(object_mask: np.ndarray, masks: np.ndarray) -> np.ndarray:
         return np.zeros((len(masks), 2), np.float32)
     cy, cx = ys.mean(), xs.mean()
     sy, sx = max(ys.std(), 1.0), max(xs.std(), 1.0)
-    inside = (masks & object_mask).reshape(len(masks), -1).astype(np.float32)
+    inside = (masks & object_mask).reshape(len(masks), object_mask.size).astype(np.float32)
     area = inside.sum(1)
     grid_y, grid_x = np.indices(object_mask.shape, dtype=np.float32)
     my = inside @ grid_y.ravel() / np.maximum(area, 1)
