@@ -135,7 +135,9 @@ def test_pipeline_runs_every_stage_and_resumes_after_a_crash(tmp_path):
     assert set(table['k2']) >= {'stage 3', 'stage 4'}
     assert set(table['k2']['stage 4']) >= {'C-mIoU (H)', 'C-mIoU (maj)', 'per class (H)'}
     rows = json.loads((straight / 'part_counts/rows.json').read_text())
-    assert rows == {f'k2: {stage}': table['k2'][stage] for stage in ('stage 3', 'stage 4')}
+    assert rows == {f'{name}: {stage}': table[name][stage]
+                    for name, stages in (('k2', ('stage 3', 'stage 4')), ('layout', ('stage 3', )))
+                    for stage in stages}
     # the ceiling and the oracles, after the finished run
     oracle = small_pipeline(tmp_path, ORACLE)
     log = run(train_cmd(oracle, straight, data_root, '--resume'), tmp_path)
