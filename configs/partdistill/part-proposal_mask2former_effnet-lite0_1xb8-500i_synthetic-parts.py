@@ -45,7 +45,9 @@ auto_scale_lr = dict(enable=False, base_batch_size=8)
 # both splits in work_dir/part_ranking/labels/<split>/. K per class without
 # labels: as many parts as the class's objects show on average when
 # clustered with the authors' K=8 (part_count='per_object'; chosen on the
-# seed-0 dev split, README: protocol).
+# seed-0 dev split, README: protocol). Each kept proposal's feature is
+# joined with where it lies in its object (layout_weight=1.0, chosen on the
+# seed-0 dev split from 0, 0.25, 0.5, 1 and 2; docs/results.md).
 part_ranking_dataset = dict(
     type='ObjectsDataset',
     data_root='data/synthetic_parts/',
@@ -69,6 +71,7 @@ custom_hooks = [
         fit_split='train',
         num_clusters=8,
         part_count='per_object',
+        layout_weight=1.0,
         top=200,
         keep_area=0.05,
         keep_score=0.3,
