@@ -122,22 +122,22 @@ def test_pipeline_runs_every_stage_and_resumes_after_a_crash(tmp_path):
     options = ['--cfg-options', f'data_root={data_root}/']
     run([
         sys.executable, ROOT / 'tools/compare_part_counts.py', config, '--work-dir', straight,
-        '--variant', 'k2', 'num_clusters=2', 'part_count="fixed"', '--variant', 'layout',
-        'layout_weight=0.5', '--stage4', 'k2'
+        '--variant', 'k2', 'num_clusters=2', 'part_count="fixed"', '--variant', 'no_layout',
+        'layout_weight=0', '--stage4', 'k2'
     ] + options, tmp_path)
     table = json.loads((straight / 'part_counts/summary.json').read_text())
-    # other feature settings: the features are extracted again, with the layout joined
-    with np.load(straight / 'part_counts/layout/part_ranking/centroids.npz') as joint, \
-            np.load(straight / 'stage2_part_proposals/part_ranking/centroids.npz') as plain:
+    # other feature settings: the features are extracted again, without the config's layout
+    with np.load(straight / 'part_counts/no_layout/part_ranking/centroids.npz') as plain, \
+            np.load(straight / 'stage2_part_proposals/part_ranking/centroids.npz') as joint:
         assert joint['centroids'].shape[2] == plain['centroids'].shape[2] + 2
-    assert 'stage 4' not in table['layout']
+    assert 'stage 4' not in table['no_layout']
     assert set(table['k2']['parts_per_class'].values()) == {2}
     assert set(table['k2']) >= {'stage 3', 'stage 4'}
     assert set(table['k2']['stage 4']) >= {'C-mIoU (H)', 'C-mIoU (maj)', 'per class (H)'}
     rows = json.loads((straight / 'part_counts/rows.json').read_text())
+    variants = (('k2', ('stage 3', 'stage 4')), ('no_layout', ('stage 3', )))
     assert rows == {f'{name}: {stage}': table[name][stage]
-                    for name, stages in (('k2', ('stage 3', 'stage 4')), ('layout', ('stage 3', )))
-                    for stage in stages}
+                    for name, stages in variants for stage in stages}
     # the ceiling and the oracles, after the finished run
     oracle = small_pipeline(tmp_path, ORACLE)
     log = run(train_cmd(oracle, straight, data_root, '--resume'), tmp_path)
