@@ -5,7 +5,9 @@
 # part-proposal model (its one-class classifier is re-initialised for the
 # N x K part classes, as logged). Later rounds, if any, relabel the train split
 # with the model's own parts. Validation: part mIoU of the val split with
-# ground-truth objects.
+# ground-truth objects. Each part's map is its best query's (part_map='max',
+# chosen on the dev split: with Mask2Former's sum over queries a part that
+# many queries cover took the pixels of thin parts).
 _base_ = [
     '../_base_/models/mask2former_effnet-lite0_tiny.py',
     '../_base_/datasets/synthetic_pseudo_parts.py',
@@ -21,6 +23,7 @@ model = dict(
     crop_sizes=((256, 256), (384, 384)),
     context=0.25,
     crop_batch=16,
+    part_map='max',
     frozen_modules=('backbone', ),
     panoptic_head=dict(
         type='PartDistillationHead',

@@ -158,8 +158,9 @@ def test_sample_without_object_label_is_an_error():
         model.loss(data['inputs'], data['data_samples'])
 
 
-def test_predict_gives_each_object_pixel_one_part_of_its_class():
-    model = build()
+@pytest.mark.parametrize('part_map', ['sum', 'max'])
+def test_predict_gives_each_object_pixel_one_part_of_its_class(part_map):
+    model = build(part_map=part_map)
     model.eval()
     data = model.data_preprocessor(batch(objects=True, seed=5), training=False)
     with torch.no_grad():
@@ -177,6 +178,26 @@ def test_predict_gives_each_object_pixel_one_part_of_its_class():
             assert (parts.labels[mine] == result.gt_instances.labels[m] * K +
                     parts.part_ids[mine]).all()
             assert ((parts.scores[mine] > 0) & (parts.scores[mine] <= 1)).all()
+
+
+def test_max_part_map_is_not_outweighed_by_many_queries():
+    """Three queries of 0.4 on part 0 sum above one of 0.9 on part 1; their best does not."""
+    model = build(part_map='sum')
+    part_prob = torch.zeros(4, K)
+    part_prob[:3, 0], part_prob[3, 1] = 0.4, 0.9
+    mask_logits = torch.full((4, 8, 8), 2.0)
+    box, size = (0, 0, 8, 8), (8, 8)
+    args = (None, 0, None, box, size, part_prob, mask_logits, None)
+    assert (model.object_output(*args).argmax(0) == 0).all()
+    model.part_map = 'max'
+    best = model.object_output(*args)
+    assert (best.argmax(0) == 1).all()
+    assert torch.allclose(best[1], 0.9 * torch.sigmoid(torch.tensor(2.0)).expand(8, 8))
+
+
+def test_unknown_part_map_is_an_error():
+    with pytest.raises(ValueError, match="part_map must be one of .* got 'mean'"):
+        build(part_map='mean')
 
 
 def test_loads_a_part_proposal_checkpoint(tmp_path):

@@ -22,10 +22,12 @@ class PartDistillationDetector(PartProposalDetector):
     a :class:`PartDistillationHead` and class-specific part labels (stage 3's
     ranked parts, or an earlier round's predictions). At inference every
     object is cropped at each of ``crop_sizes``; per crop the part map is
-    Mask2Former's semantic inference restricted to the object's class
-    (``sum_q P(q, k) * sigmoid(mask_q)`` for its K parts), maps of all crop
-    sizes are averaged and normalised over the K parts, and each object
-    pixel takes its best part.
+    Mask2Former's semantic inference restricted to the object's class, with
+    ``part_map='sum'`` (``sum_q P(q, k) * sigmoid(mask_q)`` for its K parts,
+    Mask2Former's own) or ``'max'`` (``max_q P(q, k) * sigmoid(mask_q)``: a
+    part's best query, so a part that many queries cover does not outweigh
+    one that few cover); maps of all crop sizes are averaged and normalised
+    over the K parts, and each object pixel takes its best part.
 
     ``pred_instances`` holds one mask per part present: ``masks`` (image
     size), ``bboxes``, ``scores`` (the part's mean share of its pixels) and
@@ -35,6 +37,13 @@ class PartDistillationDetector(PartProposalDetector):
     """
 
     head_type = PartDistillationHead
+    part_maps = ('sum', 'max')
+
+    def __init__(self, *, part_map: str = 'sum', **kwargs) -> None:
+        if part_map not in self.part_maps:
+            raise ValueError(f'part_map must be one of {self.part_maps}, got {part_map!r}')
+        super().__init__(**kwargs)
+        self.part_map = part_map
 
     def head_outputs(self, images: Tensor, samples: SampleList) -> Tuple[Tensor, Tensor, Tensor]:
         """Per crop: probabilities of the object's K parts ``[B, Q, K]``, mask
@@ -49,7 +58,9 @@ class PartDistillationDetector(PartProposalDetector):
         logits = mask_logits[None, :, :size[0], :size[1]]
         prob = F.interpolate(
             logits, size=(y2 - y1, x2 - x1), mode='bilinear', align_corners=False)[0].sigmoid()
-        return torch.einsum('qk,qhw->khw', part_prob, prob)
+        if self.part_map == 'sum':
+            return torch.einsum('qk,qhw->khw', part_prob, prob)
+        return torch.stack([(p[:, None, None] * prob).amax(0) for p in part_prob.t()])
 
     def combine(self, outputs: List[Tensor], sample: DetDataSample, m: int,
                 object_mask: Tensor) -> InstanceData:
