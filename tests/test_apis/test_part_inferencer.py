@@ -87,7 +87,26 @@ def test_batches_give_what_single_images_give(synthetic_root, weights):
     assert result['visualization'] == [], 'nothing drawn unless asked'
     drawn = inferencer(images[:1], objects, return_vis=True)['visualization']
     assert len(drawn) == 1 and drawn[0].ndim == 3
-    assert inferencer(images, objects, batch_size=3)['predictions'] == one
+    # the same parts; scores to float tolerance (convolutions of a batch of
+    # crops may round differently from one crop's in the last bit)
+    assert same_predictions(inferencer(images, objects, batch_size=3)['predictions'], one)
+
+
+def same_predictions(a: list, b: list) -> bool:
+    """Equal predictions, part scores within float32 rounding."""
+
+    def parts(predictions):
+        return [
+            dict(r, objects=[
+                dict(o, parts=[{k: v for k, v in p.items() if k != 'score'} for p in o['parts']])
+                for o in r['objects']
+            ]) for r in predictions
+        ]
+
+    def scores(predictions):
+        return [p['score'] for r in predictions for o in r['objects'] for p in o['parts']]
+
+    return parts(a) == parts(b) and scores(a) == pytest.approx(scores(b), rel=1e-5)
 
 
 def test_classes_from_the_checkpoint_and_paper_config(weights, tmp_path):

@@ -9,6 +9,7 @@ from mmengine.config import Config
 from test_part_proposal import BACKBONES, batch
 
 from mmpartdistill.engine.data_classes import fill_data_classes
+from mmpartdistill.models.detectors.part_distillation_detector import best_query_map
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ROOT / 'configs/partdistill' / (
@@ -193,6 +194,14 @@ def test_max_part_map_is_not_outweighed_by_many_queries():
     best = model.object_output(*args)
     assert (best.argmax(0) == 1).all()
     assert torch.allclose(best[1], 0.9 * torch.sigmoid(torch.tensor(2.0)).expand(8, 8))
+
+
+@pytest.mark.parametrize('budget', [1, 37, 1 << 20])
+def test_best_query_map_tiles_give_the_max_over_queries(budget):
+    torch.manual_seed(0)
+    part_prob, prob = torch.rand(6, 3), torch.rand(6, 5, 7)
+    expected = (part_prob.t()[:, :, None, None] * prob[None]).amax(1)
+    assert torch.equal(best_query_map(part_prob, prob, budget), expected)
 
 
 def test_unknown_part_map_is_an_error():

@@ -14,6 +14,19 @@ from ..dense_heads import PartDistillationHead
 from .part_proposal_detector import PartProposalDetector
 
 
+def best_query_map(part_prob: Tensor, prob: Tensor, budget: int = 1 << 20) -> Tensor:
+    """``[K, h, w]`` map ``max_q part_prob[q, k] * prob[q]`` of ``[Q, K]`` part
+    probabilities and ``[Q, h, w]`` masks, over tiles of pixels whose
+    ``K x Q x tile`` products stay near ``budget`` elements (in cache)."""
+    flat = prob.flatten(1)
+    weights = part_prob.t()[:, :, None]
+    tile = max(1, budget // part_prob.numel())
+    out = flat.new_empty(part_prob.shape[1], flat.shape[1])
+    for start in range(0, flat.shape[1], tile):
+        out[:, start:start + tile] = (weights * flat[None, :, start:start + tile]).amax(1)
+    return out.view(-1, *prob.shape[1:])
+
+
 @MODELS.register_module()
 class PartDistillationDetector(PartProposalDetector):
     """Segments each given object into its class's parts.
@@ -60,7 +73,7 @@ class PartDistillationDetector(PartProposalDetector):
             logits, size=(y2 - y1, x2 - x1), mode='bilinear', align_corners=False)[0].sigmoid()
         if self.part_map == 'sum':
             return torch.einsum('qk,qhw->khw', part_prob, prob)
-        return torch.stack([(p[:, None, None] * prob).amax(0) for p in part_prob.t()])
+        return best_query_map(part_prob, prob)
 
     def combine(self, outputs: List[Tensor], sample: DetDataSample, m: int,
                 object_mask: Tensor) -> InstanceData:
