@@ -13,6 +13,7 @@ import time
 import torch
 
 from mmpartdistill.models.detectors import PartDistillationDetector
+from mmpartdistill.models.detectors.part_distillation_detector import PART_MAPS
 
 # (name, queries, K, crop size, object box side)
 SIZES = (('synthetic config', 20, 4, 256, 180), ('paper scale', 200, 8, 640, 480))
@@ -43,7 +44,7 @@ def main() -> None:
     with torch.no_grad():
         for name, queries, parts, crop, side in SIZES:
             seconds = {}
-            for part_map in PartDistillationDetector.part_maps:
+            for part_map in PART_MAPS:
                 detector.part_map = part_map
                 seconds[part_map] = best_time(detector, queries, parts, crop, side, args.repeats)
             print(f'| {name} | {queries} | {parts} | {crop} | {1e3 * seconds["sum"]:.2f} | '

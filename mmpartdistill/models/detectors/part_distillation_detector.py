@@ -27,6 +27,14 @@ def best_query_map(part_prob: Tensor, prob: Tensor, budget: int = 1 << 20) -> Te
     return out.view(-1, *prob.shape[1:])
 
 
+def summed_query_map(part_prob: Tensor, prob: Tensor) -> Tensor:
+    """``[K, h, w]`` map ``sum_q part_prob[q, k] * prob[q]`` (Mask2Former's semantic inference)."""
+    return torch.einsum('qk,qhw->khw', part_prob, prob)
+
+
+PART_MAPS = dict(sum=summed_query_map, max=best_query_map)
+
+
 @MODELS.register_module()
 class PartDistillationDetector(PartProposalDetector):
     """Segments each given object into its class's parts.
@@ -50,11 +58,10 @@ class PartDistillationDetector(PartProposalDetector):
     """
 
     head_type = PartDistillationHead
-    part_maps = ('sum', 'max')
 
     def __init__(self, *, part_map: str = 'sum', **kwargs) -> None:
-        if part_map not in self.part_maps:
-            raise ValueError(f'part_map must be one of {self.part_maps}, got {part_map!r}')
+        if part_map not in PART_MAPS:
+            raise ValueError(f'part_map must be one of {tuple(PART_MAPS)}, got {part_map!r}')
         super().__init__(**kwargs)
         self.part_map = part_map
 
@@ -71,9 +78,7 @@ class PartDistillationDetector(PartProposalDetector):
         logits = mask_logits[None, :, :size[0], :size[1]]
         prob = F.interpolate(
             logits, size=(y2 - y1, x2 - x1), mode='bilinear', align_corners=False)[0].sigmoid()
-        if self.part_map == 'sum':
-            return torch.einsum('qk,qhw->khw', part_prob, prob)
-        return best_query_map(part_prob, prob)
+        return PART_MAPS[self.part_map](part_prob, prob)
 
     def combine(self, outputs: List[Tensor], sample: DetDataSample, m: int,
                 object_mask: Tensor) -> InstanceData:
